@@ -1,0 +1,74 @@
+//! The `capictl` command line: parses flags (clap), calls the library's `Client`, prints
+//! results on stdout and logs on stderr. No business logic lives here.
+
+mod cli;
+mod completion;
+mod config_cmd;
+mod generate;
+mod logging;
+mod output;
+mod version;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use cli::{Cli, Command, ConfigCommand, GenerateCommand};
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return cli::report_clap_error(e),
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(4)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("Error: failed to start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("Error: {}", output::error_chain(&e));
+            if let Some(help) = e
+                .downcast_ref::<cli::UsageError>()
+                .and_then(|u| u.help.as_ref())
+            {
+                eprintln!();
+                print!("{help}");
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let env = capictl::Env::from_process();
+    match &cli.command {
+        Command::Version(args) => return version::run(args),
+        Command::Completion(args) => return completion::run(args),
+        _ => {}
+    }
+    let client = capictl::Client::new(capictl::ClientOptions {
+        config: capictl::ConfigSource::from_flag(&cli.global.config),
+        env,
+    })
+    .await?;
+    logging::init(cli.global.verbosity, client.config())?;
+    match cli.command {
+        Command::Version(_) | Command::Completion(_) => Ok(()),
+        Command::Config(ConfigCommand::Repositories(args)) => {
+            config_cmd::repositories(&client, &args)
+        }
+        Command::Generate(command) => match *command {
+            GenerateCommand::Cluster(args) => generate::cluster(&client, args).await,
+            GenerateCommand::Provider(args) => generate::provider(&client, args).await,
+            GenerateCommand::Yaml(args) => generate::yaml(&client, args).await,
+        },
+    }
+}

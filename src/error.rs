@@ -1,0 +1,94 @@
+//! The library's error type: one variant per layer, plus context added by the operations.
+//! `Display` shows one link of the chain; `{:#}` through anyhow, or walking `source()`, gives
+//! clusterctl's `context: cause` form.
+
+use crate::cluster::kubeconfig::KubeconfigError;
+use crate::components::ComponentsError;
+use crate::config::ConfigError;
+use crate::provider::ProviderRefError;
+use crate::repository::RepositoryError;
+use crate::template::TemplateError;
+
+/// Any error capictl's operations return.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Configuration file or values.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// Provider repositories.
+    #[error(transparent)]
+    Repository(#[from] RepositoryError),
+    /// Processing manifests and templates.
+    #[error(transparent)]
+    Components(#[from] ComponentsError),
+    /// A `name[:version]` argument.
+    #[error(transparent)]
+    ProviderRef(#[from] ProviderRefError),
+    /// Kubeconfig loading.
+    #[error(transparent)]
+    Kubeconfig(#[from] KubeconfigError),
+    /// Variable substitution.
+    #[error(transparent)]
+    Template(#[from] TemplateError),
+    /// Invalid input, with clusterctl's message.
+    #[error("{0}")]
+    Invalid(String),
+    /// Reading or writing a local file.
+    #[error("{message}")]
+    Io {
+        /// What failed, naming the file.
+        message: String,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// Fetching something over the network.
+    #[error("{0}")]
+    Network(String),
+    /// An error with the context of the operation that met it.
+    #[error("{context}")]
+    Context {
+        /// What was being done.
+        context: String,
+        /// The cause.
+        #[source]
+        source: Box<Error>,
+    },
+}
+
+impl Error {
+    /// Wraps the error with `context`.
+    pub fn context(self, context: impl Into<String>) -> Error {
+        Error::Context {
+            context: context.into(),
+            source: Box::new(self),
+        }
+    }
+
+    /// The whole chain as one line, `context: cause: root cause`.
+    pub fn chain(&self) -> String {
+        let mut out = self.to_string();
+        let mut source = std::error::Error::source(self);
+        while let Some(s) = source {
+            let text = s.to_string();
+            if !text.is_empty() && !out.ends_with(&text) {
+                out.push_str(": ");
+                out.push_str(&text);
+            }
+            source = s.source();
+        }
+        out
+    }
+}
+
+/// Extension to add context to any error convertible into [`Error`].
+pub trait ResultExt<T> {
+    /// Wraps the error, if any, with `context`.
+    fn context(self, context: impl Into<String>) -> Result<T, Error>;
+}
+
+impl<T, E: Into<Error>> ResultExt<T> for Result<T, E> {
+    fn context(self, context: impl Into<String>) -> Result<T, Error> {
+        self.map_err(|e| e.into().context(context))
+    }
+}

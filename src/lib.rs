@@ -1,0 +1,111 @@
+//! capictl manages Cluster API providers on a Kubernetes management cluster. It is a drop-in
+//! alternative to `clusterctl`: same commands, flags, configuration file and on-cluster
+//! inventory, with provider manifests fetched through a disk cache.
+//!
+//! The library is the whole tool; the `capictl` binary is a thin command-line front end over
+//! [`Client`]. Start there:
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), capictl::Error> {
+//! use capictl::{Client, ClientOptions, GenerateClusterOptions, TemplateSource};
+//!
+//! let client = Client::new(ClientOptions::default()).await?;
+//! let mut options = GenerateClusterOptions::new("my-cluster");
+//! options.target_namespace = Some("default".into());
+//! options.kubernetes_version = Some("v1.35.0".into());
+//! options.sources.push(TemplateSource::Repository {
+//!     infrastructure: Some("docker:v1.13.5".into()),
+//!     flavor: Some("development".into()),
+//! });
+//! let template = client.generate_cluster(options).await?;
+//! println!("{}", template.yaml());
+//! # Ok(())
+//! # }
+//! ```
+
+pub mod cluster;
+pub mod components;
+pub mod config;
+mod error;
+mod fetch;
+pub mod object;
+pub mod ops;
+pub mod provider;
+pub mod repository;
+pub mod template;
+pub mod version;
+pub mod yaml;
+
+pub use cluster::kubeconfig::KubeconfigSelector;
+pub use components::{Components, Template};
+pub use config::{Config, ConfigSource, Env, ProviderConfig};
+pub use error::{Error, ResultExt};
+pub use ops::generate::{
+    GenerateClusterOptions, GenerateProviderOptions, ProcessYamlOptions, TemplateSource,
+};
+pub use provider::{ProviderRef, ProviderType};
+
+/// How to build a [`Client`].
+#[derive(Debug, Clone)]
+pub struct ClientOptions {
+    /// Where the configuration file comes from (`--config`).
+    pub config: ConfigSource,
+    /// The environment to read variables from; the CLI passes the process environment.
+    pub env: Env,
+}
+
+impl Default for ClientOptions {
+    /// The default configuration locations and the process environment.
+    fn default() -> ClientOptions {
+        ClientOptions {
+            config: ConfigSource::Default,
+            env: Env::from_process(),
+        }
+    }
+}
+
+/// The entry point: one method per clusterctl operation. A `Client` holds the loaded
+/// configuration; it is cheap to keep and safe to share between tasks.
+#[derive(Debug, Clone)]
+pub struct Client {
+    config: Config,
+    http: fetch::Http,
+}
+
+impl Client {
+    /// Loads the configuration (downloading it when `--config` is a URL).
+    pub async fn new(options: ClientOptions) -> Result<Client, Error> {
+        let http = fetch::Http::new()?;
+        let config = match &options.config {
+            ConfigSource::Url(url) => {
+                let bytes = http.get_config(url).await?;
+                Config::from_bytes(&bytes, url, None, options.env)?
+            }
+            source => Config::load(source, options.env)?,
+        };
+        Ok(Client { config, http })
+    }
+
+    /// A client over an already built configuration.
+    pub fn from_config(config: Config) -> Result<Client, Error> {
+        Ok(Client {
+            config,
+            http: fetch::Http::new()?,
+        })
+    }
+
+    /// The configuration in use.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Every provider the configuration knows (`config repositories`): the built-in catalogue
+    /// merged with clusterctl.yaml's `providers:`, sorted by type then name.
+    pub fn repositories(&self) -> Result<Vec<ProviderConfig>, Error> {
+        Ok(self.config.providers()?)
+    }
+
+    pub(crate) async fn fetch_template_url(&self, url: &str) -> Result<Vec<u8>, Error> {
+        self.http.get_template(url).await
+    }
+}

@@ -1,0 +1,433 @@
+//! `generate cluster`, `generate provider` and `generate yaml`: rendering templates and provider
+//! manifests without changing any cluster.
+
+use std::path::PathBuf;
+
+use serde_json::Value;
+
+use crate::Client;
+use crate::cluster::kubeconfig::{KubeconfigSelector, LoadedKubeconfig};
+use crate::components::{Components, ComponentsOptions, Template, TemplateInput};
+use crate::error::{Error, ResultExt};
+use crate::object;
+use crate::provider::{self, ProviderRef, ProviderType};
+use crate::repository::{COMPATIBLE_CONTRACTS, ProviderRepository};
+use crate::version::Version;
+
+/// Where `generate cluster` reads its template from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TemplateSource {
+    /// The infrastructure provider's repository (`--infrastructure`, `--flavor`); both optional.
+    Repository {
+        /// `name[:version]` of the infrastructure provider; the single installed one if `None`.
+        infrastructure: Option<String>,
+        /// Template flavor: `cluster-template-<flavor>.yaml`.
+        flavor: Option<String>,
+    },
+    /// A URL, a local path, or `-` for standard input (`--from`).
+    Url(String),
+    /// A ConfigMap in the management cluster (`--from-config-map*`).
+    ConfigMap {
+        /// Namespace; the current one if `None`.
+        namespace: Option<String>,
+        /// Name.
+        name: String,
+        /// Data key; `template` if `None`.
+        key: Option<String>,
+    },
+}
+
+/// Options of [`Client::generate_cluster`].
+#[derive(Debug, Clone)]
+pub struct GenerateClusterOptions {
+    /// The management cluster (used for defaults only).
+    pub kubeconfig: KubeconfigSelector,
+    /// The workload cluster name (`CLUSTER_NAME`).
+    pub cluster_name: String,
+    /// Namespace of the workload cluster (`NAMESPACE`); the kubeconfig's current one if `None`.
+    pub target_namespace: Option<String>,
+    /// `KUBERNETES_VERSION`, if given.
+    pub kubernetes_version: Option<String>,
+    /// `CONTROL_PLANE_MACHINE_COUNT`, if given (else the variable, else 1).
+    pub control_plane_machine_count: Option<i64>,
+    /// `WORKER_MACHINE_COUNT`, if given (else the variable, else 0).
+    pub worker_machine_count: Option<i64>,
+    /// Template sources chosen; more than one is an error. Empty means the repository of the
+    /// default infrastructure provider.
+    pub sources: Vec<TemplateSource>,
+    /// Only list the variables (no substitution).
+    pub list_variables_only: bool,
+    /// Bytes of standard input, for `--from -`.
+    pub stdin: Option<Vec<u8>>,
+}
+
+impl GenerateClusterOptions {
+    /// Options for `name` with everything else defaulted.
+    pub fn new(cluster_name: impl Into<String>) -> GenerateClusterOptions {
+        GenerateClusterOptions {
+            kubeconfig: KubeconfigSelector::default(),
+            cluster_name: cluster_name.into(),
+            target_namespace: None,
+            kubernetes_version: None,
+            control_plane_machine_count: None,
+            worker_machine_count: None,
+            sources: Vec::new(),
+            list_variables_only: false,
+            stdin: None,
+        }
+    }
+}
+
+/// Options of [`Client::generate_provider`].
+#[derive(Debug, Clone)]
+pub struct GenerateProviderOptions {
+    /// Provider type.
+    pub provider_type: ProviderType,
+    /// `name[:version]`.
+    pub provider: String,
+    /// Namespace to install into; the manifest's own if `None`.
+    pub target_namespace: Option<String>,
+    /// Skip variable substitution (`--raw`, `--describe`).
+    pub skip_template_process: bool,
+}
+
+/// Options of [`Client::process_yaml`].
+#[derive(Debug, Clone)]
+pub struct ProcessYamlOptions {
+    /// URL, path, or `-`.
+    pub from: String,
+    /// Bytes of standard input, for `-`.
+    pub stdin: Option<Vec<u8>>,
+    /// Only list the variables.
+    pub list_variables_only: bool,
+}
+
+impl Client {
+    /// Renders a workload cluster template (`generate cluster`).
+    pub async fn generate_cluster(
+        &self,
+        mut options: GenerateClusterOptions,
+    ) -> Result<Template, Error> {
+        if options.sources.len() > 1 {
+            return Err(Error::Invalid(
+                "invalid cluster template source: only one template can be used at time".into(),
+            ));
+        }
+        let source = options.sources.pop().unwrap_or(TemplateSource::Repository {
+            infrastructure: None,
+            flavor: None,
+        });
+        let kubeconfig = LoadedKubeconfig::load(&options.kubeconfig, self.config().env())?;
+        let namespace = match options.target_namespace.clone().filter(|ns| !ns.is_empty()) {
+            Some(ns) => ns,
+            None => {
+                kubeconfig.check_usable(&options.kubeconfig).map_err(|e| {
+                    Error::from(e).context(
+                        "management cluster not available. Cannot auto-discover target namespace. Please specify a target namespace",
+                    )
+                })?;
+                kubeconfig.current_namespace(&options.kubeconfig)?
+            }
+        };
+        let mut config = self.config().clone();
+        set_template_variables(&mut config, &options, &namespace)?;
+        let lookup = |name: &str| config.get(name);
+        match source {
+            TemplateSource::Repository { infrastructure, flavor } => {
+                let infrastructure = match infrastructure.filter(|i| !i.is_empty()) {
+                    Some(i) => i,
+                    None => {
+                        kubeconfig.check_usable(&options.kubeconfig).map_err(|e| {
+                            Error::from(e).context("management cluster not available. Cannot auto-discover default infrastructure provider. Please specify an infrastructure provider")
+                        })?;
+                        return Err(Error::Invalid(
+                            "management cluster not available. Cannot auto-discover default infrastructure provider. Please specify an infrastructure provider".into(),
+                        ));
+                    }
+                };
+                let reference: ProviderRef = infrastructure.parse()?;
+                let Some(version) = reference.version.clone() else {
+                    kubeconfig.check_usable(&options.kubeconfig).map_err(|e| {
+                        Error::from(e).context(format!(
+                            "management cluster not available. Cannot auto-discover version for the provider {:?} automatically. Please specify a version",
+                            reference.name
+                        ))
+                    })?;
+                    return Err(Error::Invalid(format!(
+                        "management cluster not available. Cannot auto-discover version for the provider {:?} automatically. Please specify a version",
+                        reference.name
+                    )));
+                };
+                let provider = config.provider(&reference.name, ProviderType::Infrastructure)?;
+                let repo = ProviderRepository::open(provider, &config).await?;
+                let file = match flavor.filter(|f| !f.is_empty()) {
+                    Some(f) => format!("cluster-template-{f}.yaml"),
+                    None => "cluster-template.yaml".to_string(),
+                };
+                let raw = repo.template_file(&version, &file).await?;
+                let template = Template::new(TemplateInput {
+                    raw: &raw,
+                    lookup: &lookup,
+                    target_namespace: Some(&namespace),
+                    skip_template_process: options.list_variables_only,
+                })?;
+                add_cluster_classes(&repo, &version, template, &namespace, &lookup, options.list_variables_only).await
+            }
+            TemplateSource::Url(url) => {
+                let raw = self.read_url(&url, options.stdin.take()).await.context("invalid GetFromURL operation")?;
+                Ok(Template::new(TemplateInput {
+                    raw: &raw,
+                    lookup: &lookup,
+                    target_namespace: Some(&namespace),
+                    skip_template_process: options.list_variables_only,
+                })?)
+            }
+            TemplateSource::ConfigMap { .. } => Err(Error::Invalid(
+                "reading templates from a ConfigMap needs a reachable management cluster, which this build of capictl cannot contact yet; save the template to a file and use --from".into(),
+            )),
+        }
+    }
+
+    /// Renders a provider's components (`generate provider`).
+    pub async fn generate_provider(
+        &self,
+        options: GenerateProviderOptions,
+    ) -> Result<Components, Error> {
+        let reference: ProviderRef = options.provider.parse()?;
+        let config = self.config();
+        let provider = config.provider(&reference.name, options.provider_type)?;
+        let repo = ProviderRepository::open(provider.clone(), config).await?;
+        let version = reference
+            .version
+            .clone()
+            .unwrap_or_else(|| repo.default_version().to_string());
+        let metadata = repo.metadata(&version).await?;
+        let parsed: Version = version
+            .parse()
+            .map_err(|_| Error::Invalid(format!("could not parse \"{version}\" as version")))?;
+        let series = metadata.series_for_version(&parsed).ok_or_else(|| {
+            Error::Invalid(format!(
+                "invalid provider metadata: version {version} for the provider {} does not match any release series",
+                reference.name
+            ))
+        })?;
+        if !COMPATIBLE_CONTRACTS.contains(&series.contract.as_str()) {
+            return Err(Error::Invalid(format!(
+                "current version of clusterctl is only compatible with provider implementing {} contract versions, detected {} for provider {}",
+                COMPATIBLE_CONTRACTS.join(", "),
+                series.contract,
+                reference.name
+            )));
+        }
+        let raw = repo.components(&version).await?;
+        let lookup = |name: &str| config.get(name);
+        let components = Components::new(
+            provider,
+            &raw,
+            ComponentsOptions {
+                version,
+                target_namespace: options.target_namespace,
+                skip_template_process: options.skip_template_process,
+            },
+            &lookup,
+            &config.image_overrides()?,
+        )?;
+        Ok(components)
+    }
+
+    /// Substitutes variables in any YAML (`generate yaml`).
+    pub async fn process_yaml(&self, options: ProcessYamlOptions) -> Result<Template, Error> {
+        if options.from.is_empty() {
+            return Err(Error::Invalid(
+                "unable to read custom template. Please specify a template source".into(),
+            ));
+        }
+        let raw = if options.from == "-" {
+            options.stdin.unwrap_or_default()
+        } else {
+            self.read_url(&options.from, None)
+                .await
+                .context("invalid GetFromURL operation")?
+        };
+        let config = self.config();
+        let lookup = |name: &str| config.get(name);
+        Ok(Template::new(TemplateInput {
+            raw: &raw,
+            lookup: &lookup,
+            target_namespace: None,
+            skip_template_process: options.list_variables_only,
+        })?)
+    }
+
+    /// Reads a template from `-` (the given stdin bytes), a local path or `file://` URL, or an
+    /// `http(s)://` URL.
+    async fn read_url(&self, url: &str, stdin: Option<Vec<u8>>) -> Result<Vec<u8>, Error> {
+        if url == "-" {
+            return Ok(stdin.unwrap_or_default());
+        }
+        match url.split_once("://").map(|(scheme, _)| scheme) {
+            Some("https") | Some("http") => self.fetch_template_url(url).await,
+            Some("file") | None => {
+                let path = PathBuf::from(url.strip_prefix("file://").unwrap_or(url));
+                let meta = std::fs::metadata(&path).map_err(|_| {
+                    Error::Invalid(format!(
+                        "failed to read file {:?}",
+                        path.display().to_string()
+                    ))
+                })?;
+                if meta.is_dir() {
+                    return Err(Error::Invalid(format!(
+                        "invalid path: file {:?} is actually a directory",
+                        path.display().to_string()
+                    )));
+                }
+                std::fs::read(&path).map_err(|source| Error::Io {
+                    message: format!("failed to read file {:?}", path.display().to_string()),
+                    source,
+                })
+            }
+            Some(_) => Err(Error::Invalid(format!(
+                "unable to read content from {url:?}. Only reading from GitHub and local file system is supported"
+            ))),
+        }
+    }
+}
+
+/// Puts the values `generate cluster` derives from its arguments into the configuration, where
+/// templates read them as variables.
+fn set_template_variables(
+    config: &mut crate::config::Config,
+    options: &GenerateClusterOptions,
+    namespace: &str,
+) -> Result<(), Error> {
+    let errors = provider::dns1123_label_errors(namespace);
+    if !errors.is_empty() {
+        return Err(Error::Invalid(format!(
+            "invalid target-namespace: {}",
+            errors.join("; ")
+        )));
+    }
+    config.set("NAMESPACE", namespace);
+    let errors = provider::dns1123_subdomain_errors(&options.cluster_name);
+    if !errors.is_empty() {
+        return Err(Error::Invalid(format!(
+            "invalid cluster name: {}",
+            errors.join("; ")
+        )));
+    }
+    config.set("CLUSTER_NAME", &options.cluster_name);
+    if let Some(v) = options
+        .kubernetes_version
+        .as_deref()
+        .filter(|v| !v.is_empty())
+    {
+        if v.parse::<Version>().is_err() {
+            return Err(Error::Invalid(
+                "invalid KubernetesVersion. Please use a semantic version number".into(),
+            ));
+        }
+        config.set("KUBERNETES_VERSION", v);
+    }
+    let count = |explicit: Option<i64>, name: &str, default: i64| -> Result<i64, Error> {
+        match explicit {
+            Some(n) => Ok(n),
+            None => match config.get(name) {
+                Some(v) => v
+                    .parse::<i64>()
+                    .map_err(|_| Error::Invalid(format!("invalid value for {name} set"))),
+                None => Ok(default),
+            },
+        }
+    };
+    let control_plane = count(
+        options.control_plane_machine_count,
+        "CONTROL_PLANE_MACHINE_COUNT",
+        1,
+    )?;
+    if control_plane < 1 {
+        return Err(Error::Invalid(
+            "invalid ControlPlaneMachineCount. Please use a number greater than or equal to 1"
+                .into(),
+        ));
+    }
+    let workers = count(options.worker_machine_count, "WORKER_MACHINE_COUNT", 0)?;
+    if workers < 0 {
+        return Err(Error::Invalid(
+            "invalid WorkerMachineCount. Please use a number greater than or equal to 0".into(),
+        ));
+    }
+    config.set("CONTROL_PLANE_MACHINE_COUNT", control_plane.to_string());
+    config.set("WORKER_MACHINE_COUNT", workers.to_string());
+    Ok(())
+}
+
+/// Adds `clusterclass-<name>.yaml` for every ClusterClass the template's topology Clusters use
+/// (no management cluster to check, so all of them), rendered before the template's objects.
+async fn add_cluster_classes(
+    repo: &ProviderRepository,
+    version: &str,
+    template: Template,
+    namespace: &str,
+    lookup: &dyn Fn(&str) -> Option<String>,
+    list_variables_only: bool,
+) -> Result<Template, Error> {
+    let classes = cluster_class_names(&template.objects);
+    if classes.is_empty() {
+        return Ok(template);
+    }
+    let mut templates = Vec::new();
+    for (class_namespace, class) in classes {
+        let file = format!("clusterclass-{class}.yaml");
+        let raw = repo.template_file(version, &file).await.context(format!(
+            "failed to get the cluster class template for \"{class_namespace}/{class}\""
+        ))?;
+        let class_template = Template::new(TemplateInput {
+            raw: &raw,
+            lookup,
+            target_namespace: Some(namespace),
+            skip_template_process: list_variables_only,
+        })
+        .context(format!(
+            "failed to get the cluster class template for \"{class_namespace}/{class}\""
+        ))?;
+        templates.push(class_template);
+    }
+    templates.push(template);
+    Ok(Template::merge(templates).unwrap_or_default())
+}
+
+/// `(namespace, name)` of the ClusterClass of each topology Cluster, in order (like clusterctl,
+/// a class used by two Clusters is listed twice).
+fn cluster_class_names(objects: &[Value]) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for obj in objects {
+        if object::kind(obj) != "Cluster" || object::api_group(obj) != "cluster.x-k8s.io" {
+            continue;
+        }
+        let Some(topology) = object::get_path(obj, &["spec", "topology"]).filter(|t| !t.is_null())
+        else {
+            continue;
+        };
+        let (name, namespace) = match object::version(obj) {
+            "v1beta1" => (topology.get("class"), topology.get("classNamespace")),
+            _ => {
+                let class_ref = topology.get("classRef");
+                (
+                    class_ref.and_then(|c| c.get("name")),
+                    class_ref.and_then(|c| c.get("namespace")),
+                )
+            }
+        };
+        let name = name.and_then(Value::as_str).unwrap_or_default().to_string();
+        if name.is_empty() {
+            continue;
+        }
+        let namespace = namespace
+            .and_then(Value::as_str)
+            .filter(|ns| !ns.is_empty())
+            .unwrap_or(object::namespace(obj))
+            .to_string();
+        out.push((namespace, name));
+    }
+    out
+}

@@ -1,0 +1,286 @@
+//! Provider repositories: where a provider's releases live, which versions exist, and the bytes
+//! of each release file. Backends are chosen from the provider URL; version resolution,
+//! metadata and the overrides folder are shared code above them.
+
+mod local;
+mod metadata;
+mod overrides;
+mod versions;
+
+use std::path::PathBuf;
+
+use futures::future::BoxFuture;
+
+pub use local::LocalRepository;
+pub use metadata::{METADATA_FILE, Metadata, MetadataError, ReleaseSeries};
+pub use overrides::Overrides;
+pub use versions::{latest_contract_release, latest_patch_release};
+
+use crate::config::{Config, ProviderConfig};
+
+/// The Cluster API contract this version of capictl implements.
+pub const CURRENT_CONTRACT: &str = "v1beta2";
+/// Contracts a provider may implement to work with this version of capictl.
+pub const COMPATIBLE_CONTRACTS: [&str; 2] = ["v1beta2", "v1beta1"];
+
+/// One backend: answers which versions exist and what the bytes of a file at a version are.
+pub trait Repository: Send + Sync {
+    /// The provider URL this repository was opened from.
+    fn url(&self) -> &str;
+    /// The version segment of the URL (`latest` or a tag).
+    fn default_version(&self) -> &str;
+    /// The file name of the components manifest (`core-components.yaml`).
+    fn components_path(&self) -> &str;
+    /// Every version the repository has (tags; unsorted, may include non-semver entries).
+    fn versions(&self) -> BoxFuture<'_, Result<Vec<String>, RepositoryError>>;
+    /// The bytes of `path` in release `version`. A missing file is [`RepositoryError::NotFound`].
+    fn file<'a>(
+        &'a self,
+        version: &'a str,
+        path: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<u8>, RepositoryError>>;
+}
+
+/// Errors of the repository layer.
+#[derive(Debug, thiserror::Error)]
+pub enum RepositoryError {
+    /// The provider URL does not describe a repository this backend understands.
+    #[error("{reason}")]
+    InvalidUrl {
+        /// The URL.
+        url: String,
+        /// Why it is invalid (clusterctl's message).
+        reason: String,
+    },
+    /// No backend for this URL scheme or host.
+    #[error("{0}")]
+    Unsupported(String),
+    /// The file or release does not exist (a version probe skips such candidates).
+    #[error("{what}")]
+    NotFound {
+        /// What was looked for, and where.
+        what: String,
+        /// The underlying error, if any.
+        #[source]
+        source: Option<std::io::Error>,
+    },
+    /// A local I/O failure.
+    #[error("{action}: {path}")]
+    Io {
+        /// What was being done.
+        action: String,
+        /// The path involved.
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// No tag parses as a semantic version (or none has a metadata file).
+    #[error("failed to find releases tagged with a valid semantic version number")]
+    NoReleases,
+    /// `metadata.yaml` is invalid.
+    #[error(transparent)]
+    Metadata(#[from] MetadataError),
+    /// A lower-level error with the context clusterctl adds to it.
+    #[error("{context}")]
+    Context {
+        /// What was being done.
+        context: String,
+        /// The cause.
+        #[source]
+        source: Box<RepositoryError>,
+    },
+}
+
+impl RepositoryError {
+    /// Wraps `self` with `context`, as pkg/errors' Wrap does in clusterctl.
+    pub fn context(self, context: impl Into<String>) -> RepositoryError {
+        RepositoryError::Context {
+            context: context.into(),
+            source: Box::new(self),
+        }
+    }
+
+    /// True when the root cause is a missing file or release.
+    pub fn is_not_found(&self) -> bool {
+        match self {
+            RepositoryError::NotFound { .. } => true,
+            RepositoryError::Context { source, .. } => source.is_not_found(),
+            _ => false,
+        }
+    }
+}
+
+/// Opens the backend for `provider`'s URL.
+pub fn open_backend(
+    provider: &ProviderConfig,
+    config: &Config,
+) -> Result<Box<dyn Repository>, RepositoryError> {
+    let url = provider.url.as_str();
+    let scheme = url_scheme(url);
+    let label = provider.manifest_label();
+    let backend: Result<Box<dyn Repository>, RepositoryError> = match scheme {
+        None | Some("file") => LocalRepository::open(url, &label, config.base_dir())
+            .map(|r| Box::new(r) as Box<dyn Repository>)
+            .map_err(|e| e.context("error creating the local filesystem repository client")),
+        Some("https") => Err(RepositoryError::Unsupported(
+            "invalid provider url. Only GitHub and GitLab are supported for \"https\" schema"
+                .to_string(),
+        )),
+        Some(other) => Err(RepositoryError::Unsupported(format!(
+            "invalid provider url. there are no provider implementation for {other:?} schema"
+        ))),
+    };
+    backend.map_err(|e| {
+        e.context(format!(
+            "failed to get repository client for the {} with name {}",
+            provider.provider_type, provider.name
+        ))
+    })
+}
+
+/// The scheme of a URL (`https`), or `None` for a plain path. Windows drive letters are paths.
+fn url_scheme(url: &str) -> Option<&str> {
+    let (scheme, _) = url.split_once(':')?;
+    let valid = scheme.len() > 1
+        && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    valid.then_some(scheme)
+}
+
+/// A provider's repository together with what clusterctl layers on top of it: the resolved
+/// default version and the overrides folder.
+pub struct ProviderRepository {
+    provider: ProviderConfig,
+    backend: Box<dyn Repository>,
+    default_version: String,
+    overrides: Overrides,
+}
+
+impl ProviderRepository {
+    /// Opens the repository of `provider` and, when its URL says `latest`, resolves the newest
+    /// stable release implementing the current contract.
+    pub async fn open(
+        provider: ProviderConfig,
+        config: &Config,
+    ) -> Result<ProviderRepository, RepositoryError> {
+        let backend = open_backend(&provider, config)?;
+        let overrides = Overrides::from_config(config)
+            .map_err(|e| RepositoryError::Unsupported(e.to_string()))?;
+        Self::with_backend(provider, backend, overrides).await
+    }
+
+    /// Wraps an already opened backend (for library users with a backend of their own).
+    pub async fn with_backend(
+        provider: ProviderConfig,
+        backend: Box<dyn Repository>,
+        overrides: Overrides,
+    ) -> Result<ProviderRepository, RepositoryError> {
+        let default_version = match backend.default_version() {
+            "latest" => latest_contract_release(backend.as_ref(), CURRENT_CONTRACT)
+                .await
+                .map_err(|e| e.context("failed to get latest version"))
+                .map_err(|e| {
+                    e.context(format!(
+                        "failed to get repository client for the {} with name {}",
+                        provider.provider_type, provider.name
+                    ))
+                })?,
+            explicit => explicit.to_string(),
+        };
+        Ok(ProviderRepository {
+            provider,
+            backend,
+            default_version,
+            overrides,
+        })
+    }
+
+    /// The provider this repository belongs to.
+    pub fn provider(&self) -> &ProviderConfig {
+        &self.provider
+    }
+
+    /// The version used when none is asked for: the URL's, with `latest` resolved.
+    pub fn default_version(&self) -> &str {
+        &self.default_version
+    }
+
+    /// The components file name.
+    pub fn components_path(&self) -> &str {
+        self.backend.components_path()
+    }
+
+    /// The provider URL.
+    pub fn url(&self) -> &str {
+        self.backend.url()
+    }
+
+    /// Every version the repository has.
+    pub async fn versions(&self) -> Result<Vec<String>, RepositoryError> {
+        self.backend.versions().await
+    }
+
+    /// A release file, from the overrides folder when it holds one. Returns the bytes and
+    /// whether they came from an override. Errors carry clusterctl's context.
+    pub async fn file(
+        &self,
+        version: &str,
+        file: &str,
+    ) -> Result<(Vec<u8>, bool), RepositoryError> {
+        let label = self.provider.manifest_label();
+        if let Some(bytes) = self.overrides.read(&label, version, file)? {
+            return Ok((bytes, true));
+        }
+        tracing::trace!(file, provider = %self.provider.name, r#type = %self.provider.provider_type, version, "Fetching");
+        let bytes = self.backend.file(version, file).await.map_err(|e| {
+            e.context(format!(
+                "failed to read {file:?} from provider's repository {label:?}"
+            ))
+        })?;
+        Ok((bytes, false))
+    }
+
+    /// The raw components manifest at `version`.
+    pub async fn components(&self, version: &str) -> Result<Vec<u8>, RepositoryError> {
+        let path = self.components_path().to_string();
+        let (bytes, overridden) = self.file(version, &path).await?;
+        if overridden {
+            tracing::info!(r#override = %path, provider = %self.provider.manifest_label(), version, "Using");
+        }
+        Ok(bytes)
+    }
+
+    /// A template or ClusterClass file at `version`.
+    pub async fn template_file(
+        &self,
+        version: &str,
+        file: &str,
+    ) -> Result<Vec<u8>, RepositoryError> {
+        let (bytes, overridden) = self.file(version, file).await?;
+        if overridden {
+            tracing::debug!(r#override = %file, provider = %self.provider.manifest_label(), version, "Using");
+        }
+        Ok(bytes)
+    }
+
+    /// The parsed `metadata.yaml` of `version`.
+    pub async fn metadata(&self, version: &str) -> Result<Metadata, RepositoryError> {
+        let label = self.provider.manifest_label();
+        let (bytes, overridden) = self
+            .file(version, METADATA_FILE)
+            .await
+            .map_err(|e| match e {
+                RepositoryError::Context { source, .. } => source.context(format!(
+                    "failed to read {METADATA_FILE:?} from the repository for provider {label:?}"
+                )),
+                other => other,
+            })?;
+        if overridden {
+            tracing::debug!(r#override = METADATA_FILE, provider = %label, version, "Using");
+        }
+        Ok(Metadata::parse(&bytes, &label)?)
+    }
+}
