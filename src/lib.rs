@@ -27,7 +27,7 @@ pub mod cluster;
 pub mod components;
 pub mod config;
 mod error;
-mod fetch;
+pub mod fetch;
 pub mod object;
 pub mod ops;
 pub mod provider;

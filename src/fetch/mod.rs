@@ -1,4 +1,7 @@
-//! HTTP access for files clusterctl downloads directly: a remote `--config` and `--from` URLs.
+//! Network access and the disk cache: the HTTP client, the cache of fetched files, and the
+//! direct downloads clusterctl makes (a remote `--config`, `--from` URLs).
+
+pub mod cache;
 
 use std::time::Duration;
 

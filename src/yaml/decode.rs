@@ -316,7 +316,6 @@ fn allowed_alias_ratio(decoded: usize) -> f64 {
     } else if decoded >= ALIAS_RATIO_HIGH {
         0.10
     } else {
-        #[allow(clippy::cast_precision_loss)]
         let progress =
             (decoded - ALIAS_RATIO_LOW) as f64 / (ALIAS_RATIO_HIGH - ALIAS_RATIO_LOW) as f64;
         0.99 - 0.89 * progress

@@ -80,11 +80,14 @@ pub(super) fn from_json(n: &Number) -> GoNumber {
 /// `strconv.FormatFloat(f, 'g', -1, 64)` (or bit size 32 when `single`), with go-yaml's
 /// spelling of the non-finite values.
 pub(super) fn format_g(f: f64, single: bool) -> String {
-    if f.is_nan() {
+    // Narrowing to float32 first, as Go does, can overflow to infinity.
+    #[allow(clippy::cast_possible_truncation)]
+    let narrowed = if single { f64::from(f as f32) } else { f };
+    if narrowed.is_nan() {
         return ".nan".to_owned();
     }
-    if f.is_infinite() {
-        return if f > 0.0 { ".inf" } else { "-.inf" }.to_owned();
+    if narrowed.is_infinite() {
+        return if narrowed > 0.0 { ".inf" } else { "-.inf" }.to_owned();
     }
     let d = Digits::shortest(f, single);
     let mut out = String::new();
@@ -202,6 +205,9 @@ mod tests {
         assert_eq!(format_g(0.1, true), "0.1");
         assert_eq!(format_g(std::f64::consts::PI, true), "3.1415927");
         assert_eq!(format_g(1e10, true), "1e+10");
+        assert_eq!(format_g(1e300, true), ".inf");
+        assert_eq!(format_g(-1e300, true), "-.inf");
+        assert_eq!(format_g(1e-50, true), "0");
     }
 
     #[test]

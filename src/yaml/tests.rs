@@ -367,7 +367,6 @@ fn json_value() -> impl Strategy<Value = Value> {
 fn as_clusterctl_reads_it(value: &Value) -> Value {
     match value {
         Value::Number(n) => {
-            #[allow(clippy::cast_precision_loss)]
             let f = n.as_f64().unwrap_or(0.0);
             number::from_go_float(f)
                 .to_json()

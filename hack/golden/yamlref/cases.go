@@ -254,6 +254,7 @@ func parseInputs() []yamlInput {
 		{"literal trailing spaces", "a: |\n  line  \n  next\n"},
 		{"literal leading blank", "a: |\n\n  after blank\n"},
 		{"keys", "1: a\n1.5: b\ntrue: c\nyes: d\n0x10: e\n1e3: f\n0.1: g\n3.14159265358979: h\n123456789.0: i\n-1: j\n.inf: k\n-.inf: l\n.nan: m\n2001-12-14: n\n\"quoted\": o\n'0644': p\n0644: q\n"},
+		{"float keys", "1e300: a\n-1e300: b\n1e-50: c\n-1e-50: d\n2.5e10: e\n1e6: f\n0.000123: g\n1.5e-7: h\n"},
 		{"null key", "~: a\n"},
 		{"empty key", ": a\n"},
 		{"uint key", "18446744073709551615: a\n"},
