@@ -15,6 +15,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client = Client::new(ClientOptions {
         config: ConfigSource::Path(format!("{testdata}/clusterctl.yaml").into()),
         env,
+        fetch: Default::default(),
     })
     .await?;
 

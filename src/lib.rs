@@ -52,6 +52,8 @@ pub struct ClientOptions {
     pub config: ConfigSource,
     /// The environment to read variables from; the CLI passes the process environment.
     pub env: Env,
+    /// Network and cache settings.
+    pub fetch: fetch::FetchOptions,
 }
 
 impl Default for ClientOptions {
@@ -60,6 +62,7 @@ impl Default for ClientOptions {
         ClientOptions {
             config: ConfigSource::Default,
             env: Env::from_process(),
+            fetch: fetch::FetchOptions::default(),
         }
     }
 }
@@ -69,29 +72,34 @@ impl Default for ClientOptions {
 #[derive(Debug, Clone)]
 pub struct Client {
     config: Config,
-    http: fetch::Http,
+    fetcher: fetch::Fetcher,
 }
 
 impl Client {
     /// Loads the configuration (downloading it when `--config` is a URL).
     pub async fn new(options: ClientOptions) -> Result<Client, Error> {
-        let http = fetch::Http::new()?;
+        let fetcher = fetch::Fetcher::new(options.fetch.clone())?;
         let config = match &options.config {
             ConfigSource::Url(url) => {
-                let bytes = http.get_config(url).await?;
+                let bytes = fetcher.get_config(url).await?;
                 Config::from_bytes(&bytes, url, None, options.env)?
             }
             source => Config::load(source, options.env)?,
         };
-        Ok(Client { config, http })
+        Ok(Client { config, fetcher })
     }
 
     /// A client over an already built configuration.
-    pub fn from_config(config: Config) -> Result<Client, Error> {
+    pub fn from_config(config: Config, fetch: fetch::FetchOptions) -> Result<Client, Error> {
         Ok(Client {
             config,
-            http: fetch::Http::new()?,
+            fetcher: fetch::Fetcher::new(fetch)?,
         })
+    }
+
+    /// The HTTP client and cache shared by this client's operations.
+    pub fn fetcher(&self) -> &fetch::Fetcher {
+        &self.fetcher
     }
 
     /// The configuration in use.
@@ -106,6 +114,15 @@ impl Client {
     }
 
     pub(crate) async fn fetch_template_url(&self, url: &str) -> Result<Vec<u8>, Error> {
-        self.http.get_template(url).await
+        let request = fetch::Request::get(url, fetch::RequestKind::Other);
+        self.fetcher.get(&request).await.map_err(|e| match e {
+            fetch::FetchError::Status { status, .. } => {
+                Error::Network(format!("failed to get file, got {status}"))
+            }
+            fetch::FetchError::NotFound { .. } => {
+                Error::Network("failed to get file, got 404".into())
+            }
+            other => Error::Network(other.to_string()),
+        })
     }
 }

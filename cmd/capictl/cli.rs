@@ -30,6 +30,12 @@ pub struct GlobalArgs {
     /// Set the log level verbosity. This overrides the CLUSTERCTL_LOG_LEVEL environment variable.
     #[arg(short = 'v', long = "v", global = true, value_name = "LEVEL")]
     pub verbosity: Option<u8>,
+    /// Folder of the download cache (default $CAPICTL_CACHE_DIR, else $XDG_CACHE_HOME/capictl)
+    #[arg(long = "cache-dir", global = true, value_name = "DIR")]
+    pub cache_dir: Option<std::path::PathBuf>,
+    /// Never use the network: answer from the cache and local repositories only (also CAPICTL_OFFLINE=1)
+    #[arg(long, global = true)]
+    pub offline: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -44,6 +50,19 @@ pub enum Command {
     Version(VersionArgs),
     /// Output shell completion code for the specified shell (bash, zsh or fish)
     Completion(CompletionArgs),
+    /// Inspect and clean the download cache
+    #[command(subcommand)]
+    Cache(CacheCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CacheCommand {
+    /// List cached entries: what, how old, size
+    Ls,
+    /// Remove expired entries and the files nothing refers to any more
+    Prune,
+    /// Remove the whole cache
+    Clear,
 }
 
 #[derive(Debug, Subcommand)]

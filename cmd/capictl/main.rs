@@ -1,6 +1,7 @@
 //! The `capictl` command line: parses flags (clap), calls the library's `Client`, prints
 //! results on stdout and logs on stderr. No business logic lives here.
 
+mod cache_cmd;
 mod cli;
 mod completion;
 mod config_cmd;
@@ -14,6 +15,18 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use cli::{Cli, Command, ConfigCommand, GenerateCommand};
+
+/// Network and cache settings: environment first, flags over it.
+fn fetch_options(cli: &Cli, env: &capictl::Env) -> anyhow::Result<capictl::fetch::FetchOptions> {
+    let mut options = capictl::fetch::FetchOptions::from_env(env)?;
+    if let Some(dir) = &cli.global.cache_dir {
+        options.cache_dir = Some(dir.clone());
+    }
+    if cli.global.offline {
+        options.offline = true;
+    }
+    Ok(options)
+}
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -54,14 +67,19 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Completion(args) => return completion::run(args),
         _ => {}
     }
+    let fetch = fetch_options(&cli, &env)?;
+    if let Command::Cache(command) = &cli.command {
+        return cache_cmd::run(command, &fetch);
+    }
     let client = capictl::Client::new(capictl::ClientOptions {
         config: capictl::ConfigSource::from_flag(&cli.global.config),
         env,
+        fetch,
     })
     .await?;
     logging::init(cli.global.verbosity, client.config())?;
     match cli.command {
-        Command::Version(_) | Command::Completion(_) => Ok(()),
+        Command::Version(_) | Command::Completion(_) | Command::Cache(_) => Ok(()),
         Command::Config(ConfigCommand::Repositories(args)) => {
             config_cmd::repositories(&client, &args)
         }

@@ -90,7 +90,7 @@ fn parse_go_bool(v: &str) -> Option<bool> {
 }
 
 /// Go's `time.ParseDuration` for the units people write (`ns` to `h`), e.g. `10m`, `1h30m`, `90s`.
-pub(crate) fn parse_go_duration(text: &str) -> Option<Duration> {
+pub fn parse_go_duration(text: &str) -> Option<Duration> {
     let mut rest = text.trim();
     if rest == "0" {
         return Some(Duration::ZERO);

@@ -15,7 +15,9 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-pub use cert_manager::{CertManagerConfig, DEFAULT_CERT_MANAGER_URL, DEFAULT_CERT_MANAGER_VERSION};
+pub use cert_manager::{
+    CertManagerConfig, DEFAULT_CERT_MANAGER_URL, DEFAULT_CERT_MANAGER_VERSION, parse_go_duration,
+};
 pub use images::{ImageMeta, ImageOverrides, ImageRef, ImageRefError};
 pub use providers::{ProviderConfig, builtin_providers};
 
@@ -307,6 +309,44 @@ impl Config {
     /// The raw value of a top-level key of the file.
     pub(crate) fn section(&self, key: &str) -> Option<&Value> {
         self.values.get(key).filter(|v| !v.is_null())
+    }
+
+    /// A list of strings under `key` (e.g. `github-hosts`), empty when unset.
+    pub fn string_list(&self, key: &str) -> Result<Vec<String>, ConfigError> {
+        match self.section(&key.to_lowercase()) {
+            None => Ok(Vec::new()),
+            Some(Value::Array(items)) => items
+                .iter()
+                .map(|i| match i {
+                    Value::String(s) => Ok(s.trim().to_string()),
+                    other => Err(ConfigError::Section {
+                        section: "host lists",
+                        reason: format!(
+                            "{key} must be a list of host[:port] strings, found {other}"
+                        ),
+                    }),
+                })
+                .collect(),
+            Some(Value::String(s)) => Ok(s
+                .split(',')
+                .map(|h| h.trim().to_string())
+                .filter(|h| !h.is_empty())
+                .collect()),
+            Some(other) => Err(ConfigError::Section {
+                section: "host lists",
+                reason: format!("{key} must be a list of host[:port] strings, found {other}"),
+            }),
+        }
+    }
+
+    /// Hosts treated as GitHub Enterprise (`github-hosts`), besides github.com.
+    pub fn github_hosts(&self) -> Result<Vec<String>, ConfigError> {
+        self.string_list("github-hosts")
+    }
+
+    /// Registries and mirrors that may be reached over plain HTTP (`insecure-registries`).
+    pub fn insecure_registries(&self) -> Result<Vec<String>, ConfigError> {
+        self.string_list("insecure-registries")
     }
 
     /// The log verbosity from `CLUSTERCTL_LOG_LEVEL` (environment or file), if set.

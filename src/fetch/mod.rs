@@ -1,77 +1,621 @@
-//! Network access and the disk cache: the HTTP client, the cache of fetched files, and the
-//! direct downloads clusterctl makes (a remote `--config`, `--from` URLs).
+//! Network access and the disk cache. Every download capictl makes goes through [`Fetcher`]:
+//! it answers from the cache when it may, revalidates with `If-None-Match` when an entry is
+//! stale, retries transient failures, keeps GitHub's rate limit in view (at most four requests
+//! at a time, failing at once when the budget is gone) and, offline, never touches the network.
 
 pub mod cache;
+mod github_limit;
 
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
+
+use sha2::{Digest, Sha256};
+
+pub use cache::{Cache, Cached, Entry, Lifetime};
+use github_limit::GitHubLimit;
 
 use crate::error::Error;
 
-/// A shared HTTP client with clusterctl's 30 second timeout.
-#[derive(Debug, Clone)]
-pub struct Http {
-    client: reqwest::Client,
+/// How long one request may take, end to end (clusterctl uses 30 s).
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// Attempts for transient failures (5xx, resets, truncated bodies).
+const ATTEMPTS: u32 = 4;
+
+/// What a request is, for accounting and logs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RequestKind {
+    /// A GitHub REST API call (counts against the rate limit).
+    Api,
+    /// A Go module proxy call.
+    Proxy,
+    /// A file download (release asset, mirror file, GitLab package).
+    Download,
+    /// Anything else (remote configuration, template URLs).
+    Other,
 }
 
-impl Http {
+impl RequestKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            RequestKind::Api => "api",
+            RequestKind::Proxy => "proxy",
+            RequestKind::Download => "download",
+            RequestKind::Other => "other",
+        }
+    }
+}
+
+/// One GET request.
+#[derive(Debug, Clone)]
+pub struct Request {
+    /// The URL.
+    pub url: String,
+    /// Accounting class.
+    pub kind: RequestKind,
+    /// How the answer may be reused; `None` means never cached.
+    pub lifetime: Option<Lifetime>,
+    /// Value of the `Authorization` header, if any.
+    pub authorization: Option<String>,
+    /// Value of the `Accept` header, if any.
+    pub accept: Option<&'static str>,
+    /// Whether GitHub's rate-limit rules apply.
+    pub github: bool,
+    /// The command that would fetch this item, named when it is missing offline.
+    pub fetch_hint: Option<String>,
+}
+
+impl Request {
+    /// A plain, uncached GET.
+    pub fn get(url: impl Into<String>, kind: RequestKind) -> Request {
+        Request {
+            url: url.into(),
+            kind,
+            lifetime: None,
+            authorization: None,
+            accept: None,
+            github: false,
+            fetch_hint: None,
+        }
+    }
+
+    /// Caches the answer with `lifetime`.
+    pub fn cached(mut self, lifetime: Lifetime) -> Request {
+        self.lifetime = Some(lifetime);
+        self
+    }
+}
+
+/// Why a download failed. Each names the URL; the repository layer adds provider and version.
+#[derive(Debug, thiserror::Error)]
+pub enum FetchError {
+    /// 404 or 410 (possibly remembered from a recent attempt).
+    #[error("{url} was not found (404)")]
+    NotFound {
+        /// The URL.
+        url: String,
+    },
+    /// GitHub's budget is exhausted.
+    #[error(
+        "rate limit for github api has been reached ({url}): {detail}. Set GITHUB_TOKEN (5000 requests per hour instead of 60), point the provider at a mirror (file://, https:// or oci:// URL), or use --offline to work from the cache"
+    )]
+    RateLimited {
+        /// The URL that was refused.
+        url: String,
+        /// When the budget resets, in words.
+        detail: String,
+    },
+    /// Another HTTP status.
+    #[error("{url} answered {status}{}", if .body.is_empty() { String::new() } else { format!(": {}", .body) })]
+    Status {
+        /// The URL.
+        url: String,
+        /// The status code.
+        status: u16,
+        /// The start of the body, for context.
+        body: String,
+    },
+    /// The request never got an answer (DNS, connection, TLS, timeout, reset).
+    #[error("failed to get {url}: {reason}")]
+    Transport {
+        /// The URL.
+        url: String,
+        /// What went wrong, with causes.
+        reason: String,
+    },
+    /// Offline and not in the cache.
+    #[error("{url} is not in the cache and --offline forbids network access; {}", .hint.as_deref().unwrap_or("run the same command without --offline to fetch it"))]
+    Offline {
+        /// The URL.
+        url: String,
+        /// The command that would fetch it.
+        hint: Option<String>,
+    },
+    /// The cache could not be written.
+    #[error(transparent)]
+    Cache(#[from] cache::CacheError),
+}
+
+impl FetchError {
+    /// True for a 404/410.
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, FetchError::NotFound { .. })
+    }
+}
+
+/// Counters of what a [`Fetcher`] did, for logs and benchmarks.
+#[derive(Debug, Default)]
+pub struct Stats {
+    api: AtomicU64,
+    proxy: AtomicU64,
+    download: AtomicU64,
+    other: AtomicU64,
+    cache_hits: AtomicU64,
+    not_modified: AtomicU64,
+}
+
+/// A snapshot of [`Stats`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StatsSnapshot {
+    /// GitHub REST API requests sent.
+    pub api: u64,
+    /// Go proxy requests sent.
+    pub proxy: u64,
+    /// File downloads sent.
+    pub download: u64,
+    /// Other requests sent.
+    pub other: u64,
+    /// Answers served from the cache without a request.
+    pub cache_hits: u64,
+    /// Conditional requests answered 304.
+    pub not_modified: u64,
+}
+
+/// Settings of a [`Fetcher`].
+#[derive(Debug, Clone)]
+pub struct FetchOptions {
+    /// The cache folder; `None` disables the cache.
+    pub cache_dir: Option<PathBuf>,
+    /// Never use the network.
+    pub offline: bool,
+    /// Freshness of mutable entries.
+    pub ttl: Duration,
+    /// Per-request timeout.
+    pub timeout: Duration,
+    /// First retry delay; doubles on each attempt.
+    pub retry_base: Duration,
+}
+
+impl Default for FetchOptions {
+    fn default() -> FetchOptions {
+        FetchOptions {
+            cache_dir: None,
+            offline: false,
+            ttl: cache::DEFAULT_TTL,
+            timeout: DEFAULT_TIMEOUT,
+            retry_base: Duration::from_millis(500),
+        }
+    }
+}
+
+impl FetchOptions {
+    /// Settings from the environment: `CAPICTL_CACHE_DIR` (default
+    /// `$XDG_CACHE_HOME/capictl`), `CAPICTL_OFFLINE` (`1`/`true`), `CAPICTL_CACHE_TTL` (a Go
+    /// duration such as `30m`, or seconds), `CAPICTL_HTTP_TIMEOUT` and `CAPICTL_RETRY_DELAY`
+    /// (durations).
+    pub fn from_env(env: &crate::config::Env) -> Result<FetchOptions, Error> {
+        let mut options = FetchOptions {
+            cache_dir: crate::config::paths::cache_home(env).map(|d| d.join("capictl")),
+            ..FetchOptions::default()
+        };
+        if let Some(dir) = env.get("CAPICTL_CACHE_DIR").filter(|d| !d.is_empty()) {
+            options.cache_dir = Some(PathBuf::from(dir));
+        }
+        if let Some(v) = env.get("CAPICTL_OFFLINE").filter(|v| !v.is_empty()) {
+            options.offline = match v.to_ascii_lowercase().as_str() {
+                "1" | "true" | "yes" => true,
+                "0" | "false" | "no" => false,
+                _ => {
+                    return Err(Error::Invalid(format!(
+                        "invalid CAPICTL_OFFLINE {v:?}: use 1 or 0"
+                    )));
+                }
+            };
+        }
+        let duration = |name: &str| -> Result<Option<Duration>, Error> {
+            match env.get(name).filter(|v| !v.is_empty()) {
+                None => Ok(None),
+                Some(v) => parse_duration(v).map(Some).ok_or_else(|| {
+                    Error::Invalid(format!(
+                        "invalid {name} {v:?}: use a duration such as 30m, 1h or 90s"
+                    ))
+                }),
+            }
+        };
+        if let Some(ttl) = duration("CAPICTL_CACHE_TTL")? {
+            options.ttl = ttl;
+        }
+        if let Some(timeout) = duration("CAPICTL_HTTP_TIMEOUT")? {
+            options.timeout = timeout;
+        }
+        if let Some(delay) = duration("CAPICTL_RETRY_DELAY")? {
+            options.retry_base = delay;
+        }
+        Ok(options)
+    }
+}
+
+/// A Go duration (`1h30m`, `90s`) or a number of seconds.
+pub fn parse_duration(text: &str) -> Option<Duration> {
+    match text.trim().parse::<u64>() {
+        Ok(secs) => Some(Duration::from_secs(secs)),
+        Err(_) => crate::config::parse_go_duration(text),
+    }
+}
+
+/// The HTTP client and cache shared by every repository of a run.
+#[derive(Debug, Clone)]
+pub struct Fetcher {
+    client: reqwest::Client,
+    cache: Option<Cache>,
+    options: FetchOptions,
+    github: Arc<GitHubLimit>,
+    stats: Arc<Stats>,
+}
+
+impl Fetcher {
     /// Builds the client.
-    pub fn new() -> Result<Http, Error> {
+    pub fn new(options: FetchOptions) -> Result<Fetcher, Error> {
         let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
         let client = reqwest::Client::builder()
-            .timeout(Duration::from_secs(30))
+            .timeout(options.timeout)
+            .connect_timeout(options.timeout.min(Duration::from_secs(10)))
             .user_agent(concat!("capictl/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| Error::Network(format!("failed to build the HTTP client: {e}")))?;
-        Ok(Http { client })
+        Ok(Fetcher {
+            client,
+            cache: options.cache_dir.clone().map(Cache::new),
+            options,
+            github: Arc::new(GitHubLimit::default()),
+            stats: Arc::new(Stats::default()),
+        })
     }
 
-    async fn get(&self, url: &str) -> Result<(u16, Vec<u8>), String> {
-        let response = self
-            .client
-            .get(url)
-            .send()
-            .await
-            .map_err(|e| describe(&e))?;
+    /// The underlying HTTP client (for the OCI client, which brings its own requests).
+    pub fn http(&self) -> &reqwest::Client {
+        &self.client
+    }
+
+    /// The cache, if enabled.
+    pub fn cache(&self) -> Option<&Cache> {
+        self.cache.as_ref()
+    }
+
+    /// Whether network access is forbidden.
+    pub fn offline(&self) -> bool {
+        self.options.offline
+    }
+
+    /// Freshness of mutable entries.
+    pub fn ttl(&self) -> Duration {
+        self.options.ttl
+    }
+
+    /// What this fetcher did so far.
+    pub fn stats(&self) -> StatsSnapshot {
+        let s = &self.stats;
+        StatsSnapshot {
+            api: s.api.load(Ordering::Relaxed),
+            proxy: s.proxy.load(Ordering::Relaxed),
+            download: s.download.load(Ordering::Relaxed),
+            other: s.other.load(Ordering::Relaxed),
+            cache_hits: s.cache_hits.load(Ordering::Relaxed),
+            not_modified: s.not_modified.load(Ordering::Relaxed),
+        }
+    }
+
+    fn count(&self, kind: RequestKind) {
+        let counter = match kind {
+            RequestKind::Api => &self.stats.api,
+            RequestKind::Proxy => &self.stats.proxy,
+            RequestKind::Download => &self.stats.download,
+            RequestKind::Other => &self.stats.other,
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Gets `request.url`, through the cache when the request allows it.
+    pub async fn get(&self, request: &Request) -> Result<Vec<u8>, FetchError> {
+        let identity = identity(request.authorization.as_deref());
+        let cached = match (&self.cache, request.lifetime) {
+            (Some(cache), Some(_)) => cache.lookup(&request.url, &identity),
+            _ => None,
+        };
+        if let Some(hit) = &cached
+            && (self.options.offline || hit.entry.is_fresh(self.options.ttl))
+        {
+            self.stats.cache_hits.fetch_add(1, Ordering::Relaxed);
+            tracing::trace!(url = %request.url, "Using cached");
+            return match hit.entry.lifetime {
+                Lifetime::NotFound => Err(FetchError::NotFound {
+                    url: request.url.clone(),
+                }),
+                _ => Ok(hit.bytes.clone()),
+            };
+        }
+        if self.options.offline {
+            return Err(FetchError::Offline {
+                url: request.url.clone(),
+                hint: request.fetch_hint.clone(),
+            });
+        }
+        let revalidate = cached
+            .as_ref()
+            .filter(|c| c.entry.lifetime == Lifetime::Mutable);
+        let answer = self
+            .send_with_retries(request, revalidate.map(|c| &c.entry))
+            .await;
+        self.record(request, &identity, cached, answer)
+    }
+
+    /// Stores the answer in the cache (when allowed) and turns it into the caller's result.
+    fn record(
+        &self,
+        request: &Request,
+        identity: &str,
+        cached: Option<Cached>,
+        answer: Result<Answer, FetchError>,
+    ) -> Result<Vec<u8>, FetchError> {
+        let store = self.cache.as_ref().zip(request.lifetime);
+        match answer {
+            Ok(Answer::NotModified) => {
+                self.stats.not_modified.fetch_add(1, Ordering::Relaxed);
+                let Some(mut hit) = cached else {
+                    return Err(FetchError::Status {
+                        url: request.url.clone(),
+                        status: 304,
+                        body: "not modified, but nothing is cached".into(),
+                    });
+                };
+                hit.entry.fetched_at = cache::now_secs();
+                if let Some((cache, _)) = store {
+                    cache.write_entry(&hit.entry)?;
+                }
+                Ok(hit.bytes)
+            }
+            Ok(Answer::Body {
+                bytes,
+                etag,
+                last_modified,
+            }) => {
+                if let Some((cache, lifetime)) = store {
+                    let entry = Entry {
+                        key: request.url.clone(),
+                        identity: identity.to_string(),
+                        digest: String::new(),
+                        size: 0,
+                        etag,
+                        last_modified,
+                        fetched_at: cache::now_secs(),
+                        lifetime,
+                    };
+                    cache.store(entry, &bytes)?;
+                }
+                Ok(bytes)
+            }
+            Err(FetchError::NotFound { url }) => {
+                if let Some((cache, _)) = store {
+                    let entry = Entry {
+                        key: url.clone(),
+                        identity: identity.to_string(),
+                        digest: String::new(),
+                        size: 0,
+                        etag: None,
+                        last_modified: None,
+                        fetched_at: cache::now_secs(),
+                        lifetime: Lifetime::NotFound,
+                    };
+                    cache.write_entry(&entry)?;
+                }
+                Err(FetchError::NotFound { url })
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn send_with_retries(
+        &self,
+        request: &Request,
+        revalidate: Option<&Entry>,
+    ) -> Result<Answer, FetchError> {
+        let mut delay = self.options.retry_base;
+        let mut attempt = 1;
+        loop {
+            let result = self.send_once(request, revalidate).await;
+            let retry_after = match &result {
+                Err(Failure::Retry { after, .. }) if attempt < ATTEMPTS => after.unwrap_or(delay),
+                _ => return result.map_err(Failure::into_error),
+            };
+            tracing::debug!(url = %request.url, attempt, "Retrying");
+            tokio::time::sleep(retry_after).await;
+            delay *= 2;
+            attempt += 1;
+        }
+    }
+
+    async fn send_once(
+        &self,
+        request: &Request,
+        revalidate: Option<&Entry>,
+    ) -> Result<Answer, Failure> {
+        let _permit = if request.github {
+            self.github
+                .check_budget(&request.url)
+                .map_err(Failure::Final)?;
+            Some(self.github.acquire().await)
+        } else {
+            None
+        };
+        let mut builder = self.client.get(&request.url);
+        if let Some(auth) = &request.authorization {
+            builder = builder.header(reqwest::header::AUTHORIZATION, auth);
+        }
+        if let Some(accept) = request.accept {
+            builder = builder.header(reqwest::header::ACCEPT, accept);
+        }
+        if let Some(entry) = revalidate {
+            if let Some(etag) = &entry.etag {
+                builder = builder.header(reqwest::header::IF_NONE_MATCH, etag);
+            } else if let Some(modified) = &entry.last_modified {
+                builder = builder.header(reqwest::header::IF_MODIFIED_SINCE, modified);
+            }
+        }
+        self.count(request.kind);
+        let transport = |e: reqwest::Error| Failure::Retry {
+            error: FetchError::Transport {
+                url: request.url.clone(),
+                reason: describe(&e),
+            },
+            after: None,
+        };
+        let response = builder.send().await.map_err(transport)?;
         let status = response.status().as_u16();
-        let body = response.bytes().await.map_err(|e| describe(&e))?;
-        Ok((status, body.to_vec()))
+        tracing::trace!(url = %request.url, status, kind = request.kind.as_str(), "GET");
+        if request.github {
+            self.github.observe(response.headers());
+        }
+        let header = |name: reqwest::header::HeaderName| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
+        match status {
+            200 => {
+                let etag = header(reqwest::header::ETAG);
+                let last_modified = header(reqwest::header::LAST_MODIFIED);
+                let bytes = response.bytes().await.map_err(transport)?;
+                Ok(Answer::Body {
+                    bytes: bytes.to_vec(),
+                    etag,
+                    last_modified,
+                })
+            }
+            304 => Ok(Answer::NotModified),
+            404 | 410 => Err(Failure::Final(FetchError::NotFound {
+                url: request.url.clone(),
+            })),
+            403 | 429 if request.github => {
+                Err(self
+                    .github
+                    .refused(&request.url, status, response.headers()))
+            }
+            429 | 500..=599 => {
+                let after = github_limit::retry_after(response.headers())
+                    .filter(|d| *d <= Duration::from_secs(60));
+                let body = excerpt(&response.text().await.unwrap_or_default());
+                Err(Failure::Retry {
+                    error: FetchError::Status {
+                        url: request.url.clone(),
+                        status,
+                        body,
+                    },
+                    after,
+                })
+            }
+            _ => {
+                let body = excerpt(&response.text().await.unwrap_or_default());
+                Err(Failure::Final(FetchError::Status {
+                    url: request.url.clone(),
+                    status,
+                    body,
+                }))
+            }
+        }
     }
 
-    /// Downloads a remote clusterctl.yaml.
+    /// Downloads a remote clusterctl.yaml (never cached).
     pub async fn get_config(&self, url: &str) -> Result<Vec<u8>, Error> {
-        let (status, body) = self.get(url).await.map_err(|reason| {
-            Error::Network(format!(
-                "failed to download the clusterctl config file from {url}: {reason}"
-            ))
-        })?;
-        if status != 200 {
+        if self.options.offline {
             return Err(Error::Network(format!(
-                "failed to download the clusterctl config file from {url} got {status}"
+                "failed to download the clusterctl config file from {url}: --offline forbids network access; download it and pass its path to --config"
             )));
         }
-        Ok(body)
-    }
-
-    /// Downloads a template given with `--from`.
-    pub async fn get_template(&self, url: &str) -> Result<Vec<u8>, Error> {
-        let (status, body) = self
-            .get(url)
-            .await
-            .map_err(|reason| Error::Network(format!("failed to get file {url}: {reason}")))?;
-        if status != 200 {
-            return Err(Error::Network(format!("failed to get file, got {status}")));
+        match self.get(&Request::get(url, RequestKind::Other)).await {
+            Ok(bytes) => Ok(bytes),
+            Err(FetchError::NotFound { .. }) => Err(Error::Network(format!(
+                "failed to download the clusterctl config file from {url} got 404"
+            ))),
+            Err(FetchError::Status { status, .. }) => Err(Error::Network(format!(
+                "failed to download the clusterctl config file from {url} got {status}"
+            ))),
+            Err(e) => Err(Error::Network(format!(
+                "failed to download the clusterctl config file from {url}: {e}"
+            ))),
         }
-        Ok(body)
     }
+}
+
+/// Outcome of one attempt.
+enum Answer {
+    Body {
+        bytes: Vec<u8>,
+        etag: Option<String>,
+        last_modified: Option<String>,
+    },
+    NotModified,
+}
+
+/// A failed attempt: worth retrying (optionally after a server-given delay) or not.
+enum Failure {
+    Retry {
+        error: FetchError,
+        after: Option<Duration>,
+    },
+    Final(FetchError),
+}
+
+impl Failure {
+    fn into_error(self) -> FetchError {
+        match self {
+            Failure::Retry { error, .. } | Failure::Final(error) => error,
+        }
+    }
+}
+
+/// A short, stable hash of the credentials, so cache entries (and ETags) stay per token.
+fn identity(authorization: Option<&str>) -> String {
+    match authorization {
+        None => String::new(),
+        Some(auth) => Sha256::digest(auth.as_bytes())[..8]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect(),
+    }
+}
+
+fn excerpt(body: &str) -> String {
+    let line = body.lines().next().unwrap_or_default().trim();
+    line.chars().take(200).collect()
 }
 
 /// A transport error in words, with its causes.
 fn describe(e: &reqwest::Error) -> String {
-    let mut out = e.to_string();
+    let mut out = if e.is_timeout() {
+        "timed out".to_string()
+    } else {
+        e.to_string()
+    };
     let mut source = std::error::Error::source(e);
     while let Some(s) = source {
-        out.push_str(": ");
-        out.push_str(&s.to_string());
+        let text = s.to_string();
+        if !out.contains(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
         source = s.source();
     }
     out

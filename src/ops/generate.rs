@@ -159,7 +159,7 @@ impl Client {
                     )));
                 };
                 let provider = config.provider(&reference.name, ProviderType::Infrastructure)?;
-                let repo = ProviderRepository::open(provider, &config).await?;
+                let repo = ProviderRepository::open(provider, &config, self.fetcher()).await?;
                 let file = match flavor.filter(|f| !f.is_empty()) {
                     Some(f) => format!("cluster-template-{f}.yaml"),
                     None => "cluster-template.yaml".to_string(),
@@ -196,7 +196,7 @@ impl Client {
         let reference: ProviderRef = options.provider.parse()?;
         let config = self.config();
         let provider = config.provider(&reference.name, options.provider_type)?;
-        let repo = ProviderRepository::open(provider.clone(), config).await?;
+        let repo = ProviderRepository::open(provider.clone(), config, self.fetcher()).await?;
         let version = reference
             .version
             .clone()

@@ -2,8 +2,12 @@
 //! of each release file. Backends are chosen from the provider URL; version resolution,
 //! metadata and the overrides folder are shared code above them.
 
+pub mod github;
+mod gitlab;
+pub mod goproxy;
 mod local;
 mod metadata;
+pub mod mirror;
 mod overrides;
 mod versions;
 
@@ -11,12 +15,16 @@ use std::path::PathBuf;
 
 use futures::future::BoxFuture;
 
+pub use github::GitHubRepository;
+pub use gitlab::GitLabRepository;
 pub use local::LocalRepository;
 pub use metadata::{METADATA_FILE, Metadata, MetadataError, ReleaseSeries};
+pub use mirror::MirrorRepository;
 pub use overrides::Overrides;
 pub use versions::{latest_contract_release, latest_patch_release};
 
 use crate::config::{Config, ProviderConfig};
+use crate::fetch::{FetchError, Fetcher};
 
 /// The Cluster API contract this version of capictl implements.
 pub const CURRENT_CONTRACT: &str = "v1beta2";
@@ -81,6 +89,9 @@ pub enum RepositoryError {
     /// `metadata.yaml` is invalid.
     #[error(transparent)]
     Metadata(#[from] MetadataError),
+    /// A download failed.
+    #[error(transparent)]
+    Fetch(#[from] FetchError),
     /// A lower-level error with the context clusterctl adds to it.
     #[error("{context}")]
     Context {
@@ -105,27 +116,66 @@ impl RepositoryError {
     pub fn is_not_found(&self) -> bool {
         match self {
             RepositoryError::NotFound { .. } => true,
+            RepositoryError::Fetch(e) => e.is_not_found(),
             RepositoryError::Context { source, .. } => source.is_not_found(),
             _ => false,
         }
     }
 }
 
-/// Opens the backend for `provider`'s URL.
+/// Opens the backend for `provider`'s URL:
+///
+/// | URL | backend |
+/// |---|---|
+/// | `https://github.com/...` or a host under `github-hosts` | [`GitHubRepository`] |
+/// | `https://gitlab.*/api/v4/projects/...` | [`GitLabRepository`] |
+/// | `oci://...` | OCI registry |
+/// | any other `https://` (or loopback `http://`) | [`MirrorRepository`] |
+/// | `file://...` or a path | [`LocalRepository`] |
 pub fn open_backend(
     provider: &ProviderConfig,
     config: &Config,
+    fetcher: &Fetcher,
 ) -> Result<Box<dyn Repository>, RepositoryError> {
     let url = provider.url.as_str();
-    let scheme = url_scheme(url);
     let label = provider.manifest_label();
-    let backend: Result<Box<dyn Repository>, RepositoryError> = match scheme {
+    let hint = format!(
+        "run `capictl generate provider {} {} --raw` (same configuration, without --offline) to fill the cache",
+        provider.provider_type.flag(),
+        provider.name
+    );
+    let github_hosts = config
+        .github_hosts()
+        .map_err(|e| RepositoryError::Unsupported(e.to_string()))?;
+    let backend: Result<Box<dyn Repository>, RepositoryError> = match url_scheme(url) {
         None | Some("file") => LocalRepository::open(url, &label, config.base_dir())
             .map(|r| Box::new(r) as Box<dyn Repository>)
             .map_err(|e| e.context("error creating the local filesystem repository client")),
-        Some("https") => Err(RepositoryError::Unsupported(
-            "invalid provider url. Only GitHub and GitLab are supported for \"https\" schema"
-                .to_string(),
+        Some("https" | "http") => {
+            if let Some(parsed) = github::GitHubUrl::parse(url, &github_hosts) {
+                parsed
+                    .map(|location| {
+                        Box::new(GitHubRepository::new(url, location, config, fetcher, hint))
+                            as Box<dyn Repository>
+                    })
+                    .map_err(|e| e.context("error creating the GitHub repository client"))
+            } else if GitLabRepository::matches(url) {
+                GitLabRepository::open(url, config, fetcher, hint)
+                    .map(|r| Box::new(r) as Box<dyn Repository>)
+                    .map_err(|e| e.context("error creating the GitLab repository client"))
+            } else if url.starts_with("https://") || insecure_allowed(url, config) {
+                MirrorRepository::open(url, &label, fetcher, hint)
+                    .map(|r| Box::new(r) as Box<dyn Repository>)
+                    .map_err(|e| e.context("error creating the HTTP mirror repository client"))
+            } else {
+                Err(RepositoryError::Unsupported(format!(
+                    "invalid provider url {url:?}: plain http is allowed only on loopback or for hosts listed under insecure-registries; use https"
+                )))
+            }
+        }
+        Some("oci") => Err(RepositoryError::Unsupported(
+            "invalid provider url. OCI repositories (oci://) are not available in this build"
+                .into(),
         )),
         Some(other) => Err(RepositoryError::Unsupported(format!(
             "invalid provider url. there are no provider implementation for {other:?} schema"
@@ -137,6 +187,20 @@ pub fn open_backend(
             provider.provider_type, provider.name
         ))
     })
+}
+
+/// Whether plain `http://` may be used for `url`: loopback hosts, and hosts listed under the
+/// configuration key `insecure-registries`.
+pub fn insecure_allowed(url: &str, config: &Config) -> bool {
+    let host = url
+        .split("://")
+        .nth(1)
+        .and_then(|r| r.split('/').next())
+        .unwrap_or_default();
+    github::is_loopback(host)
+        || config
+            .insecure_registries()
+            .is_ok_and(|hosts| hosts.iter().any(|h| h == host))
 }
 
 /// The scheme of a URL (`https`), or `None` for a plain path. Windows drive letters are paths.
@@ -165,8 +229,9 @@ impl ProviderRepository {
     pub async fn open(
         provider: ProviderConfig,
         config: &Config,
+        fetcher: &Fetcher,
     ) -> Result<ProviderRepository, RepositoryError> {
-        let backend = open_backend(&provider, config)?;
+        let backend = open_backend(&provider, config, fetcher)?;
         let overrides = Overrides::from_config(config)
             .map_err(|e| RepositoryError::Unsupported(e.to_string()))?;
         Self::with_backend(provider, backend, overrides).await
