@@ -16,8 +16,15 @@ fn manifest() -> String {
     let mut text = String::with_capacity(5 << 20);
     let mut i = 0;
     while text.len() < 5 << 20 {
-        // Distinct object names per copy, so the result is a valid stream of unique objects.
-        text.push_str(&core.replace("name: capi-", &format!("name: capi{i}-")));
+        // Distinct object names per copy, so the result is a valid stream of unique objects;
+        // only the first copy keeps the Namespace (a provider has exactly one).
+        let copy = core.replace("name: capi-", &format!("name: capi{i}-"));
+        let copy = if i == 0 {
+            copy
+        } else {
+            copy.replacen("kind: Namespace", "kind: ConfigMap", 1)
+        };
+        text.push_str(&copy);
         text.push_str("\n---\n");
         i += 1;
     }

@@ -257,7 +257,9 @@ pub fn parse_duration(text: &str) -> Option<Duration> {
 /// The HTTP client and cache shared by every repository of a run.
 #[derive(Debug, Clone)]
 pub struct Fetcher {
-    client: reqwest::Client,
+    /// Built on first use: loading the system's root certificates costs more than rendering a
+    /// template from a local repository.
+    client: Arc<std::sync::OnceLock<Result<reqwest::Client, String>>>,
     cache: Option<Cache>,
     options: FetchOptions,
     github: Arc<GitHubLimit>,
@@ -267,15 +269,8 @@ pub struct Fetcher {
 impl Fetcher {
     /// Builds the client.
     pub fn new(options: FetchOptions) -> Result<Fetcher, Error> {
-        let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
-        let client = reqwest::Client::builder()
-            .timeout(options.timeout)
-            .connect_timeout(options.timeout.min(Duration::from_secs(10)))
-            .user_agent(concat!("capictl/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| Error::Network(format!("failed to build the HTTP client: {e}")))?;
         Ok(Fetcher {
-            client,
+            client: Arc::new(std::sync::OnceLock::new()),
             cache: options.cache_dir.clone().map(Cache::new),
             options,
             github: Arc::new(GitHubLimit::default()),
@@ -283,9 +278,24 @@ impl Fetcher {
         })
     }
 
-    /// The underlying HTTP client (for the OCI client, which brings its own requests).
-    pub fn http(&self) -> &reqwest::Client {
-        &self.client
+    /// The underlying HTTP client, built on first use.
+    pub fn http(&self) -> Result<&reqwest::Client, FetchError> {
+        let timeout = self.options.timeout;
+        self.client
+            .get_or_init(|| {
+                let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+                reqwest::Client::builder()
+                    .timeout(timeout)
+                    .connect_timeout(timeout.min(Duration::from_secs(10)))
+                    .user_agent(concat!("capictl/", env!("CARGO_PKG_VERSION")))
+                    .build()
+                    .map_err(|e| describe(&e))
+            })
+            .as_ref()
+            .map_err(|reason| FetchError::Transport {
+                url: String::new(),
+                reason: format!("failed to build the HTTP client: {reason}"),
+            })
     }
 
     /// The cache, if enabled.
@@ -458,7 +468,7 @@ impl Fetcher {
         } else {
             None
         };
-        let mut builder = self.client.get(&request.url);
+        let mut builder = self.http().map_err(Failure::Final)?.get(&request.url);
         if let Some(auth) = &request.authorization {
             builder = builder.header(reqwest::header::AUTHORIZATION, auth);
         }

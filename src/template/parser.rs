@@ -20,35 +20,64 @@ pub(super) struct Failure {
 }
 
 /// Parses `text` into top-level nodes.
+///
+/// Top-level text is scanned here byte by byte (it is most of every manifest, and upstream's
+/// scanner accepts every character there): a run ends at `${` or at a NUL, which ends the
+/// template, and `$$` stands for `$`. Each expression is then parsed by upstream's
+/// mode-driven scanner, started at its `${`. UTF-8 continuation bytes never equal `$`, `{` or
+/// NUL, so scanning bytes is the same as scanning characters.
 pub(super) fn parse(text: &str) -> Result<Vec<Node>, Failure> {
-    let mut parser = Parser {
-        scanner: Scanner::new(text),
-        depth: 0,
-    };
+    let bytes = text.as_bytes();
     let mut nodes = Vec::new();
+    let mut literal: Vec<u8> = Vec::new();
+    let mut run = 0;
+    let mut at = 0;
     loop {
-        parser.scanner.accept = |_, _| true;
-        parser.scanner.mode = IDENT | OPEN | ESCAPE;
-        parser.scanner.escapes = DOLLAR;
-        match parser.scanner.scan() {
-            Token::Ident => nodes.push(Node::Text(parser.scanner.token())),
-            Token::End => return Ok(nodes),
-            Token::Open => {
-                let offset = parser.scanner.token_offset();
-                let expr = parser
-                    .expression()
-                    .map_err(|error| Failure { error, offset })?;
+        let Some(found) = bytes[at..]
+            .iter()
+            .position(|&b| b == b'$' || b == 0)
+            .map(|i| at + i)
+        else {
+            literal.extend_from_slice(&bytes[run..]);
+            push_text(&mut nodes, &mut literal);
+            return Ok(nodes);
+        };
+        match (bytes[found], bytes.get(found + 1)) {
+            (0, _) => {
+                literal.extend_from_slice(&bytes[run..found]);
+                push_text(&mut nodes, &mut literal);
+                return Ok(nodes);
+            }
+            (_, Some(b'$')) => {
+                literal.extend_from_slice(&bytes[run..=found]);
+                at = found + 2;
+                run = at;
+            }
+            (_, Some(b'{')) => {
+                literal.extend_from_slice(&bytes[run..found]);
+                push_text(&mut nodes, &mut literal);
+                let mut parser = Parser {
+                    scanner: Scanner::new(&text[found..]),
+                    depth: 0,
+                };
+                parser.scanner.mode = OPEN;
+                parser.scanner.scan();
+                let expr = parser.expression().map_err(|error| Failure {
+                    error,
+                    offset: found,
+                })?;
                 nodes.push(expr);
+                at = found + parser.scanner.consumed();
+                run = at;
             }
-            // Unreachable at the top level, where every character is accepted.
-            Token::Illegal | Token::Close => {
-                let offset = parser.scanner.token_offset();
-                return Err(Failure {
-                    error: SyntaxError::BadSubstitution,
-                    offset,
-                });
-            }
+            _ => at = found + 1,
         }
+    }
+}
+
+fn push_text(nodes: &mut Vec<Node>, literal: &mut Vec<u8>) {
+    if !literal.is_empty() {
+        nodes.push(Node::Text(std::mem::take(literal)));
     }
 }
 

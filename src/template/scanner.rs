@@ -123,10 +123,10 @@ impl<'a> Scanner<'a> {
         self.buf.bytes(self.start, self.pos)
     }
 
-    /// Where the most recent token started, as an offset into the text before escapes
-    /// were removed. Exact at the top level, where escapes only occur before the token.
-    pub(super) fn token_offset(&self) -> usize {
-        self.start + self.removed
+    /// How many bytes of the original text have been consumed (read position plus the
+    /// escaping bytes deleted along the way).
+    pub(super) fn consumed(&self) -> usize {
+        self.pos + self.removed
     }
 
     /// Reads the next character, or [`END`] with width 0 at the end of the input.
