@@ -322,6 +322,62 @@ impl Repository for GitHubRepository {
     }
 }
 
+/// Reads a template given as a GitHub URL (`--from`), or `None` when `url` is not on a GitHub
+/// host. `.../blob/{ref}/{path}` is read through the contents API (one call), and
+/// `.../releases/download/{tag}/{asset}` is downloaded directly (no API quota).
+pub async fn read_template_url(url: &str, config: &Config, fetcher: &Fetcher) -> Option<Result<Vec<u8>, RepositoryError>> {
+    use base64::Engine;
+    let hosts = config.github_hosts().unwrap_or_default();
+    let (scheme, rest) = url.split_once("://")?;
+    let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+    if host != GITHUB_DOT_COM && !hosts.iter().any(|h| h == host) {
+        return None;
+    }
+    let invalid = || RepositoryError::InvalidUrl {
+        url: url.to_string(),
+        reason: format!(
+            "invalid GitHub url {url:?}: a GitHub url should be in on of these the forms\n- https://github.com/{{owner}}/{{repository}}/blob/{{branch}}/{{path-to-file}}\n- https://github.com/{{owner}}/{{repository}}/releases/download/{{tag}}/{{asset-file-name}}"
+        ),
+    };
+    let parts: Vec<&str> = path.split('/').collect();
+    if parts.len() < 5 {
+        return Some(Err(invalid()));
+    }
+    let location = GitHubUrl {
+        scheme: scheme.to_string(),
+        host: host.to_string(),
+        owner: parts[0].to_string(),
+        repo: parts[1].to_string(),
+        version: String::new(),
+        root_path: String::new(),
+        components_path: String::new(),
+    };
+    let authorization = github_token(config).map(|t| format!("Bearer {t}"));
+    let mut request = match (parts[2], parts[3]) {
+        ("blob", reference) => {
+            let file = parts[4..].join("/");
+            let api = format!("{}/repos/{}/{}/contents/{file}?ref={reference}", location.api_base(), location.owner, location.repo);
+            Request::get(api, RequestKind::Api).cached(Lifetime::Mutable)
+        }
+        ("releases", "download") if parts.len() >= 6 => Request::get(url, RequestKind::Download).cached(Lifetime::Immutable),
+        _ => return Some(Err(invalid())),
+    };
+    request.github = true;
+    request.authorization = authorization;
+    let body = match fetcher.get(&request).await {
+        Ok(body) => body,
+        Err(e) => return Some(Err(fetch_error(e, &format!("failed to get {url}")))),
+    };
+    if parts[2] != "blob" {
+        return Some(Ok(body));
+    }
+    let decoded = serde_json::from_slice::<Value>(&body).ok().and_then(|json| {
+        let content = json.get("content")?.as_str()?.replace(['\n', '\r'], "");
+        base64::engine::general_purpose::STANDARD.decode(content).ok()
+    });
+    Some(decoded.ok_or_else(|| RepositoryError::Unsupported(format!("failed to get {url}: the GitHub contents API did not return a base64 file"))))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
