@@ -117,7 +117,9 @@ pub enum FetchError {
         body: String,
     },
     /// The request never got an answer (DNS, connection, TLS, timeout, reset).
-    #[error("failed to get {url}: {reason}")]
+    #[error(
+        "failed to get {url}: {reason} (after {ATTEMPTS} attempts; check the address, the network and any proxy settings, or use --offline to work from the cache)"
+    )]
     Transport {
         /// The URL.
         url: String,

@@ -266,11 +266,19 @@ impl Client {
             return Ok(stdin.unwrap_or_default());
         }
         match url.split_once("://").map(|(scheme, _)| scheme) {
-            Some("http") if !crate::repository::insecure_allowed(url, self.config()) => Err(Error::Invalid(format!(
-                "unable to read content from {url:?}. Only reading from GitHub and local file system is supported"
-            ))),
+            Some("http") if !crate::repository::insecure_allowed(url, self.config()) => {
+                Err(Error::Invalid(format!(
+                    "unable to read content from {url:?}. Only reading from GitHub and local file system is supported"
+                )))
+            }
             Some("https") | Some("http") => {
-                match crate::repository::github::read_template_url(url, self.config(), self.fetcher()).await {
+                match crate::repository::github::read_template_url(
+                    url,
+                    self.config(),
+                    self.fetcher(),
+                )
+                .await
+                {
                     Some(result) => Ok(result?),
                     None => self.fetch_template_url(url).await,
                 }

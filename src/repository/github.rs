@@ -325,7 +325,11 @@ impl Repository for GitHubRepository {
 /// Reads a template given as a GitHub URL (`--from`), or `None` when `url` is not on a GitHub
 /// host. `.../blob/{ref}/{path}` is read through the contents API (one call), and
 /// `.../releases/download/{tag}/{asset}` is downloaded directly (no API quota).
-pub async fn read_template_url(url: &str, config: &Config, fetcher: &Fetcher) -> Option<Result<Vec<u8>, RepositoryError>> {
+pub async fn read_template_url(
+    url: &str,
+    config: &Config,
+    fetcher: &Fetcher,
+) -> Option<Result<Vec<u8>, RepositoryError>> {
     use base64::Engine;
     let hosts = config.github_hosts().unwrap_or_default();
     let (scheme, rest) = url.split_once("://")?;
@@ -356,10 +360,17 @@ pub async fn read_template_url(url: &str, config: &Config, fetcher: &Fetcher) ->
     let mut request = match (parts[2], parts[3]) {
         ("blob", reference) => {
             let file = parts[4..].join("/");
-            let api = format!("{}/repos/{}/{}/contents/{file}?ref={reference}", location.api_base(), location.owner, location.repo);
+            let api = format!(
+                "{}/repos/{}/{}/contents/{file}?ref={reference}",
+                location.api_base(),
+                location.owner,
+                location.repo
+            );
             Request::get(api, RequestKind::Api).cached(Lifetime::Mutable)
         }
-        ("releases", "download") if parts.len() >= 6 => Request::get(url, RequestKind::Download).cached(Lifetime::Immutable),
+        ("releases", "download") if parts.len() >= 6 => {
+            Request::get(url, RequestKind::Download).cached(Lifetime::Immutable)
+        }
         _ => return Some(Err(invalid())),
     };
     request.github = true;
@@ -371,11 +382,19 @@ pub async fn read_template_url(url: &str, config: &Config, fetcher: &Fetcher) ->
     if parts[2] != "blob" {
         return Some(Ok(body));
     }
-    let decoded = serde_json::from_slice::<Value>(&body).ok().and_then(|json| {
-        let content = json.get("content")?.as_str()?.replace(['\n', '\r'], "");
-        base64::engine::general_purpose::STANDARD.decode(content).ok()
-    });
-    Some(decoded.ok_or_else(|| RepositoryError::Unsupported(format!("failed to get {url}: the GitHub contents API did not return a base64 file"))))
+    let decoded = serde_json::from_slice::<Value>(&body)
+        .ok()
+        .and_then(|json| {
+            let content = json.get("content")?.as_str()?.replace(['\n', '\r'], "");
+            base64::engine::general_purpose::STANDARD
+                .decode(content)
+                .ok()
+        });
+    Some(decoded.ok_or_else(|| {
+        RepositoryError::Unsupported(format!(
+            "failed to get {url}: the GitHub contents API did not return a base64 file"
+        ))
+    }))
 }
 
 #[cfg(test)]
