@@ -9,6 +9,7 @@ mod local;
 mod metadata;
 pub mod mirror;
 mod overrides;
+mod upgrade_info;
 mod versions;
 
 use std::path::PathBuf;
@@ -21,6 +22,7 @@ pub use local::LocalRepository;
 pub use metadata::{METADATA_FILE, Metadata, MetadataError, ReleaseSeries};
 pub use mirror::MirrorRepository;
 pub use overrides::Overrides;
+pub use upgrade_info::{UpgradeInfo, compatible_contracts};
 pub use versions::{latest_contract_release, latest_patch_release};
 
 use crate::config::{Config, ProviderConfig};
