@@ -64,6 +64,11 @@ impl Env {
     pub fn remove(&mut self, key: &str) {
         self.vars.remove(key);
     }
+
+    /// Every variable, in name order (to hand to a child process such as a credential helper).
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.vars.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
 }
 
 /// Where the configuration file comes from (`--config`).

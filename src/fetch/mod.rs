@@ -315,6 +315,12 @@ impl Fetcher {
         self.options.ttl
     }
 
+    /// The first retry delay (doubling on each attempt), for backends that send their own
+    /// requests.
+    pub fn retry_delay(&self) -> Duration {
+        self.options.retry_base
+    }
+
     /// What this fetcher did so far.
     pub fn stats(&self) -> StatsSnapshot {
         let s = &self.stats;
@@ -599,7 +605,8 @@ impl Failure {
 }
 
 /// A short, stable hash of the credentials, so cache entries (and ETags) stay per token.
-fn identity(authorization: Option<&str>) -> String {
+/// Empty when anonymous. Backends with their own requests (OCI) key their entries with it too.
+pub fn identity(authorization: Option<&str>) -> String {
     match authorization {
         None => String::new(),
         Some(auth) => Sha256::digest(auth.as_bytes())[..8]
