@@ -8,6 +8,7 @@ pub mod goproxy;
 mod local;
 mod metadata;
 pub mod mirror;
+pub mod oci;
 mod overrides;
 mod upgrade_info;
 mod versions;
@@ -21,6 +22,7 @@ pub use gitlab::GitLabRepository;
 pub use local::LocalRepository;
 pub use metadata::{METADATA_FILE, Metadata, MetadataError, ReleaseSeries};
 pub use mirror::MirrorRepository;
+pub use oci::{OciError, OciRepository};
 pub use overrides::Overrides;
 pub use upgrade_info::{UpgradeInfo, compatible_contracts};
 pub use versions::{latest_contract_release, latest_patch_release};
@@ -94,6 +96,9 @@ pub enum RepositoryError {
     /// A download failed.
     #[error(transparent)]
     Fetch(#[from] FetchError),
+    /// An OCI registry refused a request, or an artifact cannot be read.
+    #[error(transparent)]
+    Oci(#[from] OciError),
     /// A lower-level error with the context clusterctl adds to it.
     #[error("{context}")]
     Context {
@@ -131,7 +136,7 @@ impl RepositoryError {
 /// |---|---|
 /// | `https://github.com/...` or a host under `github-hosts` | [`GitHubRepository`] |
 /// | `https://gitlab.*/api/v4/projects/...` | [`GitLabRepository`] |
-/// | `oci://...` | OCI registry |
+/// | `oci://...` | [`OciRepository`] |
 /// | any other `https://` (or loopback `http://`) | [`MirrorRepository`] |
 /// | `file://...` or a path | [`LocalRepository`] |
 pub fn open_backend(
@@ -175,10 +180,9 @@ pub fn open_backend(
                 )))
             }
         }
-        Some("oci") => Err(RepositoryError::Unsupported(
-            "invalid provider url. OCI repositories (oci://) are not available in this build"
-                .into(),
-        )),
+        Some("oci") => OciRepository::open(provider, config, fetcher, hint)
+            .map(|r| Box::new(r) as Box<dyn Repository>)
+            .map_err(|e| e.context("error creating the OCI repository client")),
         Some(other) => Err(RepositoryError::Unsupported(format!(
             "invalid provider url. there are no provider implementation for {other:?} schema"
         ))),
