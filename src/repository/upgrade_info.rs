@@ -101,6 +101,19 @@ mod tests {
         }
     }
 
+    /// Release series as (major, minor, contract).
+    type Series = Vec<(u64, u64, &'static str)>;
+    /// A row of the latest-next-version table: name, current version, available versions,
+    /// series, contracts, expected version.
+    type NextVersionCase = (
+        &'static str,
+        &'static str,
+        Vec<&'static str>,
+        Series,
+        Vec<&'static str>,
+        &'static str,
+    );
+
     fn v(s: &str) -> Version {
         s.parse().unwrap()
     }
@@ -109,7 +122,7 @@ mod tests {
     // (Test_upgradeInfo_getContractsForUpgrade).
     #[test]
     fn contracts_for_upgrade_table() {
-        let cases: [(&str, Vec<(u64, u64, &str)>, &str, Vec<&str>); 5] = [
+        let cases: [(&str, Series, &str, Vec<&str>); 5] = [
             (
                 "one contract, current",
                 vec![(0, 1, CURRENT), (0, 2, CURRENT), (0, 3, CURRENT)],
@@ -152,14 +165,7 @@ mod tests {
     // Ported from Test_upgradeInfo_getLatestNextVersion.
     #[test]
     fn latest_next_version_table() {
-        let cases: [(
-            &str,
-            &str,
-            Vec<&str>,
-            Vec<(u64, u64, &str)>,
-            Vec<&str>,
-            &str,
-        ); 7] = [
+        let cases: [NextVersionCase; 7] = [
             (
                 "already up to date",
                 "v1.2.3",
