@@ -167,7 +167,7 @@ async fn from_docker_config(
         .iter()
         .find(|(key, _)| same_registry(key, registry))
     {
-        let credential = run_helper(helper, registry, env).await?;
+        let credential = run_helper(helper, registry, env, false).await?;
         return Ok(Some(found(
             credential,
             &format!("credential helper docker-credential-{helper} ({source})"),
@@ -182,7 +182,8 @@ async fn from_docker_config(
         return Ok(Some(found(credential, &source)));
     }
     if let Some(store) = config.creds_store.filter(|s| !s.is_empty()) {
-        let credential = run_helper(&store, registry, env).await?;
+        // A default store copied from another machine must not block anonymous pulls.
+        let credential = run_helper(&store, registry, env, true).await?;
         if credential != Credential::Anonymous {
             return Ok(Some(found(
                 credential,
@@ -256,8 +257,14 @@ struct HelperAnswer {
     secret: String,
 }
 
-/// Runs `docker-credential-{helper} get` with the registry on stdin. "Not found" is anonymous.
-async fn run_helper(helper: &str, registry: &str, env: &Env) -> Result<Credential, OciError> {
+/// Runs `docker-credential-{helper} get` with the registry on stdin. "Not found" is anonymous,
+/// and so is a helper that is not installed when `missing_ok`.
+async fn run_helper(
+    helper: &str,
+    registry: &str,
+    env: &Env,
+    missing_ok: bool,
+) -> Result<Credential, OciError> {
     use tokio::io::AsyncWriteExt;
     let program = format!("docker-credential-{helper}");
     let fail = |reason: String| OciError::CredentialHelper {
@@ -270,7 +277,7 @@ async fn run_helper(helper: &str, registry: &str, env: &Env) -> Result<Credentia
     } else {
         registry.to_string()
     };
-    let mut child = tokio::process::Command::new(&program)
+    let spawned = tokio::process::Command::new(&program)
         .arg("get")
         .env_clear()
         .envs(env.iter())
@@ -278,8 +285,19 @@ async fn run_helper(helper: &str, registry: &str, env: &Env) -> Result<Credentia
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .kill_on_drop(true)
-        .spawn()
-        .map_err(|e| fail(format!("cannot run it ({e}); is it installed and on PATH?")))?;
+        .spawn();
+    let mut child = match spawned {
+        Ok(child) => child,
+        Err(e) if missing_ok && e.kind() == std::io::ErrorKind::NotFound => {
+            tracing::warn!(helper = %program, registry, "Credential store not installed; continuing without credentials");
+            return Ok(Credential::Anonymous);
+        }
+        Err(e) => {
+            return Err(fail(format!(
+                "cannot run it ({e}); is it installed and on PATH?"
+            )));
+        }
+    };
     if let Some(mut stdin) = child.stdin.take() {
         stdin
             .write_all(server.as_bytes())
@@ -390,6 +408,16 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("docker-credential-capictl-test-none"), "{err}");
+    }
+
+    #[tokio::test]
+    async fn a_missing_default_store_means_anonymous() {
+        let credential = resolve_with(
+            r#"{"credsStore":"capictl-test-none"}"#,
+            &[("PATH", "/nonexistent")],
+        )
+        .await;
+        assert_eq!(credential, Credential::Anonymous);
     }
 
     #[test]

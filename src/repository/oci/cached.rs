@@ -161,7 +161,7 @@ impl OciRepository {
         session: &Session,
         digest: &str,
     ) -> Result<Vec<u8>, RepositoryError> {
-        self.by_digest(session, digest, "manifest", MAX_MANIFEST_BYTES)
+        self.by_digest(session, digest, Content::Manifest, MAX_MANIFEST_BYTES)
             .await
     }
 
@@ -179,7 +179,7 @@ impl OciRepository {
                 limit: MAX_LAYER_BYTES,
             }));
         }
-        self.by_digest(session, &layer.digest, "layer", MAX_LAYER_BYTES)
+        self.by_digest(session, &layer.digest, Content::Layer, MAX_LAYER_BYTES)
             .await
     }
 
@@ -187,7 +187,7 @@ impl OciRepository {
         &self,
         session: &Session,
         digest: &str,
-        what: &'static str,
+        content: Content,
         limit: u64,
     ) -> Result<Vec<u8>, RepositoryError> {
         let key = self.reference(digest);
@@ -205,14 +205,14 @@ impl OciRepository {
             return Err(self.offline_error(key));
         }
         let repository = &self.location.repository;
-        let bytes = match what {
-            "manifest" => session.client.manifest(repository, digest).await?.bytes,
-            _ => session.client.blob(repository, digest, limit).await?,
+        let bytes = match content {
+            Content::Manifest => session.client.manifest(repository, digest).await?.bytes,
+            Content::Layer => session.client.blob(repository, digest, limit).await?,
         };
         let actual = sha256_digest(&bytes);
         if actual != digest {
             return Err(RepositoryError::Oci(OciError::DigestMismatch {
-                what,
+                what: content.name(),
                 reference: key,
                 expected: digest.to_string(),
                 actual,
@@ -225,6 +225,22 @@ impl OciRepository {
                 .map_err(FetchError::from)?;
         }
         Ok(bytes)
+    }
+}
+
+/// What is fetched by digest: the endpoint differs.
+#[derive(Debug, Clone, Copy)]
+enum Content {
+    Manifest,
+    Layer,
+}
+
+impl Content {
+    fn name(self) -> &'static str {
+        match self {
+            Content::Manifest => "manifest",
+            Content::Layer => "layer",
+        }
     }
 }
 

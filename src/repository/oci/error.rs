@@ -6,8 +6,9 @@
 pub enum OciError {
     /// The registry wants credentials we do not have, or refused the ones we sent (401).
     #[error(
-        "registry {registry} refused access to {repository} (401 Unauthorized) with {source_of_credentials}{}; set OCI_USERNAME and OCI_PASSWORD (or OCI_ACCESS_TOKEN), or log in with `docker login {registry}`",
-        if .detail.is_empty() { String::new() } else { format!(": {}", .detail) }
+        "registry {registry} refused access to {repository} (401 Unauthorized) with {source_of_credentials}{}; {} OCI_USERNAME and OCI_PASSWORD (or OCI_ACCESS_TOKEN), or log in with `docker login {registry}`",
+        if .detail.is_empty() { String::new() } else { format!(": {}", .detail) },
+        if .source_of_credentials == "no credentials" { "set" } else { "check the credentials, or set" }
     )]
     Unauthorized {
         /// `host[:port]`.
