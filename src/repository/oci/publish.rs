@@ -165,8 +165,9 @@ pub async fn push_release(
     .await
 }
 
-/// Pushes an artifact with the given layers (empty config, [`ARTIFACT_TYPE`]) as
-/// `repository:tag`, skipping everything when the tag already has the same digest.
+/// Pushes an artifact with the given layers (empty config, `artifactType`
+/// `application/vnd.unknown.artifact.v1`) as `repository:tag`, skipping everything when the
+/// tag already has the same digest. Use [`push_release`] for a provider release.
 pub async fn push_artifact(
     repository: &str,
     tag: &str,
