@@ -2,6 +2,7 @@
 //! clean environment. Each test binary uses a part of it.
 #![allow(dead_code)]
 
+pub mod github;
 pub mod registry;
 pub mod registry_mock;
 pub mod static_server;
