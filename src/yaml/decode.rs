@@ -36,11 +36,54 @@ pub(super) fn decode_document(tree: &Tree) -> Result<Value, Located> {
 }
 
 /// A scalar after typing, before the JSON round trip.
-enum Scalar {
+pub(super) enum Scalar {
     Null,
     Bool(bool),
     Number(GoNumber),
     Str(String),
+}
+
+impl Scalar {
+    /// An untagged plain scalar, typed by the YAML 1.1 rules.
+    pub(super) fn plain(text: &str) -> Scalar {
+        Scalar::typed(resolve_plain(text), text)
+    }
+
+    /// A scalar resolved to `resolved`, with `text` for the string cases.
+    pub(super) fn typed(resolved: Resolved, text: &str) -> Scalar {
+        match resolved {
+            Resolved::Null => Scalar::Null,
+            Resolved::Bool(b) => Scalar::Bool(b),
+            Resolved::Int(i) => Scalar::Number(GoNumber::Int(i)),
+            Resolved::Uint(u) => Scalar::Number(GoNumber::Uint(u)),
+            Resolved::Float(f) => Scalar::Number(GoNumber::Float(f)),
+            Resolved::Timestamp | Resolved::Str => Scalar::Str(text.to_owned()),
+        }
+    }
+
+    /// The scalar as a JSON value, after the float64 round trip.
+    pub(super) fn into_value(self) -> Result<Value, ContentError> {
+        Ok(match self {
+            Scalar::Null => Value::Null,
+            Scalar::Bool(b) => Value::Bool(b),
+            Scalar::Str(s) => Value::String(s),
+            Scalar::Number(n) => Value::Number(json_number(n).ok_or(ContentError::NonFiniteFloat)?),
+        })
+    }
+
+    /// The scalar as a mapping key, stringified like sigs.k8s.io/yaml does.
+    pub(super) fn into_key(self) -> Result<String, ContentError> {
+        match self {
+            Scalar::Null => Err(ContentError::NullKey),
+            Scalar::Bool(b) => Ok(b.to_string()),
+            Scalar::Str(s) => Ok(s),
+            Scalar::Number(GoNumber::Int(i)) => Ok(i.to_string()),
+            Scalar::Number(GoNumber::Float(f)) => Ok(number::format_g(f, true)),
+            Scalar::Number(GoNumber::Uint(u)) => {
+                Err(ContentError::UnsupportedKey { key: u.to_string() })
+            }
+        }
+    }
 }
 
 struct Decoder<'t> {
@@ -121,14 +164,10 @@ impl Decoder<'_> {
         let tree = self.tree;
         match &tree.nodes[id].kind {
             NodeKind::Alias(target) => self.through_alias(id, *target, Self::value),
-            NodeKind::Scalar { .. } => match self.scalar(id)? {
-                Scalar::Null => Ok(Value::Null),
-                Scalar::Bool(b) => Ok(Value::Bool(b)),
-                Scalar::Str(s) => Ok(Value::String(s)),
-                Scalar::Number(n) => json_number(n)
-                    .map(Value::Number)
-                    .ok_or_else(|| (self.line(id), ContentError::NonFiniteFloat)),
-            },
+            NodeKind::Scalar { .. } => self
+                .scalar(id)?
+                .into_value()
+                .map_err(|e| (self.line(id), e)),
             NodeKind::Sequence(children) => {
                 let mut items = Vec::with_capacity(children.len());
                 for &child in children {
@@ -228,16 +267,7 @@ impl Decoder<'_> {
             NodeKind::Sequence(_) | NodeKind::Mapping(_) => {
                 Err((line, ContentError::CollectionKey))
             }
-            NodeKind::Scalar { .. } => match self.scalar(id)? {
-                Scalar::Null => Err((line, ContentError::NullKey)),
-                Scalar::Bool(b) => Ok(b.to_string()),
-                Scalar::Str(s) => Ok(s),
-                Scalar::Number(GoNumber::Int(i)) => Ok(i.to_string()),
-                Scalar::Number(GoNumber::Float(f)) => Ok(number::format_g(f, true)),
-                Scalar::Number(GoNumber::Uint(u)) => {
-                    Err((line, ContentError::UnsupportedKey { key: u.to_string() }))
-                }
-            },
+            NodeKind::Scalar { .. } => self.scalar(id)?.into_key().map_err(|e| (line, e)),
         }
     }
 
@@ -273,14 +303,7 @@ impl Decoder<'_> {
                 None => Resolved::Str,
             },
         };
-        Ok(match resolved {
-            Resolved::Null => Scalar::Null,
-            Resolved::Bool(b) => Scalar::Bool(b),
-            Resolved::Int(i) => Scalar::Number(GoNumber::Int(i)),
-            Resolved::Uint(u) => Scalar::Number(GoNumber::Uint(u)),
-            Resolved::Float(f) => Scalar::Number(GoNumber::Float(f)),
-            Resolved::Timestamp | Resolved::Str => Scalar::Str(value.clone()),
-        })
+        Ok(Scalar::typed(resolved, value))
     }
 }
 
@@ -299,6 +322,12 @@ fn core_tag(suffix: &str) -> Option<ScalarTag> {
 /// The JSON round trip: Go keeps every number as a float64; NaN and infinities fail.
 #[allow(clippy::cast_precision_loss)] // exactly what Go's JSON decoder does
 fn json_number(n: GoNumber) -> Option<serde_json::Number> {
+    // Integers up to 2^53 survive float64 unchanged; skip formatting their digits.
+    if let GoNumber::Int(i) = n
+        && i.unsigned_abs() <= 1 << 53
+    {
+        return Some(i.into());
+    }
     let f = match n {
         GoNumber::Int(i) => i as f64,
         GoNumber::Uint(u) => u as f64,

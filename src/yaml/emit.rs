@@ -12,12 +12,14 @@ use serde_json::{Map, Value};
 
 use super::keys::sort_by_key_order;
 use super::number;
-use super::scalar::{Analysis, ScalarStyle, requested_string_style};
+use super::scalar::{ScalarStyle, is_multiline, requested_string_style, select_style};
 
 /// Lines are folded once they pass this column (libyaml's `best_width`).
 pub(super) const BEST_WIDTH: usize = 80;
 /// Spaces per nesting level (libyaml's `best_indent`).
 pub(super) const BEST_INDENT: isize = 2;
+/// Indentation is written from this, a slice at a time.
+const SPACES: &str = "                                                                ";
 /// Longest key, in bytes, written as `key: value`.
 const MAX_SIMPLE_KEY_LEN: usize = 128;
 
@@ -42,10 +44,10 @@ pub(super) struct Emitter {
     pub(super) indent: isize,
 }
 
-/// Marshals one value as a YAML document, like go-yaml v2's `Marshal`.
-pub(super) fn document(value: &Value) -> String {
+/// Marshals one value as a YAML document, like go-yaml v2's `Marshal`, appending it to `out`.
+pub(super) fn write_document(out: &mut String, value: &Value) {
     let mut e = Emitter {
-        out: String::new(),
+        out: std::mem::take(out),
         column: 0,
         whitespace: true,
         indention: true,
@@ -53,7 +55,7 @@ pub(super) fn document(value: &Value) -> String {
     };
     e.node(value, Context::default());
     e.write_indent();
-    e.out
+    *out = e.out;
 }
 
 impl Emitter {
@@ -95,15 +97,24 @@ impl Emitter {
     }
 
     fn block_mapping(&mut self, map: &Map<String, Value>) {
-        let mut entries: Vec<(Cow<'_, str>, &Value)> =
-            map.iter().map(|(k, v)| (reread_from_json(k), v)).collect();
+        // Keys as go-yaml reads them back; only keys with a U+0085 change.
+        let reread = map.keys().any(|k| !k.is_ascii() && k.contains('\u{85}'));
+        let keys: Vec<Cow<'_, str>> = if reread {
+            map.keys().map(|k| reread_from_json(k)).collect()
+        } else {
+            Vec::new()
+        };
+        let mut entries: Vec<(&str, &Value)> = if reread {
+            keys.iter().map(|k| &**k).zip(map.values()).collect()
+        } else {
+            map.iter().map(|(k, v)| (k.as_str(), v)).collect()
+        };
         sort_by_key_order(&mut entries);
         let saved = self.indent;
         self.increase_indent(false, false);
         for (key, value) in entries {
             self.write_indent();
-            let key: &str = &key;
-            let simple = key.len() <= MAX_SIMPLE_KEY_LEN && !Analysis::of(key).multiline;
+            let simple = key.len() <= MAX_SIMPLE_KEY_LEN && !is_multiline(key);
             let key_ctx = Context {
                 mapping: true,
                 simple_key: simple,
@@ -127,8 +138,7 @@ impl Emitter {
     }
 
     fn scalar(&mut self, text: &str, requested: ScalarStyle, ctx: Context) {
-        let analysis = Analysis::of(text);
-        let style = analysis.select_style(text, requested, ctx.simple_key);
+        let style = select_style(text, requested, ctx.simple_key);
         let saved = self.indent;
         self.increase_indent(true, false);
         let allow_breaks = !ctx.simple_key;
@@ -167,6 +177,17 @@ impl Emitter {
         i + w
     }
 
+    /// Writes the run of characters `s[start..end]`, which holds no line break.
+    pub(super) fn write_run(&mut self, s: &str, start: usize, end: usize) {
+        let run = &s[start..end];
+        self.out.push_str(run);
+        self.column += if run.is_ascii() {
+            run.len()
+        } else {
+            run.chars().count()
+        };
+    }
+
     /// Writes the line break at byte `i` of `s`; returns the next byte index.
     pub(super) fn write_break(&mut self, s: &str, i: usize) -> usize {
         if s.as_bytes()[i] == b'\n' {
@@ -185,7 +206,9 @@ impl Emitter {
             self.put_break();
         }
         while self.column < indent {
-            self.put(' ');
+            let n = (indent - self.column).min(SPACES.len());
+            self.out.push_str(&SPACES[..n]);
+            self.column += n;
         }
         self.whitespace = true;
         self.indention = true;
@@ -215,7 +238,7 @@ impl Emitter {
 /// or into `n-1` newlines for `n` consecutive breaks. Every other break is escaped by the
 /// encoder, so this is the only change the round trip makes.
 pub(super) fn reread_from_json(s: &str) -> Cow<'_, str> {
-    if !s.contains('\u{85}') {
+    if s.is_ascii() || !s.contains('\u{85}') {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len());

@@ -28,52 +28,83 @@ pub(super) fn key_order(a: &str, b: &str) -> Ordering {
 /// Sorts `(key, value)` pairs by key with [`key_order`], keeping equal keys in order.
 ///
 /// A hand-written merge sort: the natural order is not guaranteed to be a total order for
-/// exotic keys, and the standard library's sorts may panic on such comparators.
-pub(super) fn sort_by_key_order<K: AsRef<str>, V>(items: &mut Vec<(K, V)>) {
+/// exotic keys (`v2`, `v10`, `v1alpha2`), the standard library's sorts may panic on such
+/// comparators, and the exact merge steps decide the order Go's output is compared with.
+pub(super) fn sort_by_key_order<V: Copy>(items: &mut [(&str, V)]) {
+    if already_in_order(items) {
+        return;
+    }
+    let mut scratch = Vec::with_capacity(items.len());
+    merge_sort(items, &mut scratch);
+}
+
+/// True when the keys are already in order and the order is total, so the merge sort could
+/// not move anything. Maps arrive in byte order, which for keys of ASCII letters and
+/// punctuation is usually the natural order too; keys with digits may compare
+/// inconsistently, so those always go through the merge sort.
+fn already_in_order<V>(items: &[(&str, V)]) -> bool {
+    let total = items
+        .iter()
+        .all(|(k, _)| k.bytes().all(|c| c.is_ascii() && !c.is_ascii_digit()));
+    total
+        && items
+            .windows(2)
+            .all(|w| key_order(w[0].0, w[1].0) == Ordering::Less)
+}
+
+/// Top-down merge sort splitting at `len / 2`; a right element goes first only when it is
+/// strictly smaller.
+fn merge_sort<'k, V: Copy>(items: &mut [(&'k str, V)], scratch: &mut Vec<(&'k str, V)>) {
     if items.len() < 2 {
         return;
     }
-    let mut right = items.split_off(items.len() / 2);
-    let mut left = std::mem::take(items);
-    sort_by_key_order(&mut left);
-    sort_by_key_order(&mut right);
-    let mut left = left.into_iter().peekable();
-    let mut right = right.into_iter().peekable();
-    loop {
-        let take_right = match (left.peek(), right.peek()) {
-            (Some(l), Some(r)) => key_order(r.0.as_ref(), l.0.as_ref()) == Ordering::Less,
-            (Some(_), None) => false,
-            (None, Some(_)) => true,
-            (None, None) => break,
-        };
-        let next = if take_right {
-            right.next()
+    let mid = items.len() / 2;
+    merge_sort(&mut items[..mid], scratch);
+    merge_sort(&mut items[mid..], scratch);
+    scratch.clear();
+    let (mut left, mut right) = (0, mid);
+    while left < mid || right < items.len() {
+        let take_right = if left < mid && right < items.len() {
+            key_order(items[right].0, items[left].0) == Ordering::Less
         } else {
-            left.next()
+            right < items.len()
         };
-        items.extend(next);
+        if take_right {
+            scratch.push(items[right]);
+            right += 1;
+        } else {
+            scratch.push(items[left]);
+            left += 1;
+        }
     }
+    items.copy_from_slice(scratch);
 }
 
+/// go-yaml's `keyList.Less` on the characters of `a` and `b`.
 fn key_less(a: &str, b: &str) -> bool {
-    let ar: Vec<char> = a.chars().collect();
-    let br: Vec<char> = b.chars().collect();
-    for i in 0..ar.len().min(br.len()) {
-        if ar[i] == br[i] {
+    let mut a_chars = a.char_indices();
+    let mut b_chars = b.chars();
+    loop {
+        let (at, x, y) = match (a_chars.next(), b_chars.next()) {
+            (Some((at, x)), Some(y)) => (at, x, y),
+            (None, Some(_)) => return true,
+            _ => return false,
+        };
+        if x == y {
             continue;
         }
-        let al = is_letter(ar[i]);
-        let bl = is_letter(br[i]);
-        if al && bl {
-            return ar[i] < br[i];
+        let xl = is_letter(x);
+        let yl = is_letter(y);
+        if xl && yl {
+            return x < y;
         }
-        if al || bl {
-            return bl;
+        if xl || yl {
+            return yl;
         }
         let (mut an, mut bn) = (0i64, 0i64);
-        if ar[i] == '0' || br[i] == '0' {
+        if x == '0' || y == '0' {
             // A zero inside a number that already has a non-zero digit is significant.
-            for &c in ar[..i].iter().rev() {
+            for c in a[..at].chars().rev() {
                 if !is_digit(c) {
                     break;
                 }
@@ -84,30 +115,31 @@ fn key_less(a: &str, b: &str) -> bool {
                 }
             }
         }
-        let (an, ai) = digit_run(&ar, i, an);
-        let (bn, bi) = digit_run(&br, i, bn);
+        // Everything before `at` is equal, so `at` is the same position in `b`.
+        let (an, a_len) = digit_run(&a[at..], an);
+        let (bn, b_len) = digit_run(&b[at..], bn);
         if an != bn {
             return an < bn;
         }
-        if ai != bi {
-            return ai < bi;
+        if a_len != b_len {
+            return a_len < b_len;
         }
-        return ar[i] < br[i];
+        return x < y;
     }
-    ar.len() < br.len()
 }
 
-/// Accumulates the digit run starting at `start` the way Go does (wrapping on overflow,
-/// and using `rune - '0'` even for non-ASCII decimal digits).
-fn digit_run(chars: &[char], start: usize, mut n: i64) -> (i64, usize) {
-    let mut end = start;
-    while end < chars.len() && is_digit(chars[end]) {
+/// Accumulates the digit run at the start of `s` the way Go does (wrapping on overflow,
+/// and using `rune - '0'` even for non-ASCII decimal digits); returns it and its length in
+/// characters.
+fn digit_run(s: &str, mut n: i64) -> (i64, usize) {
+    let mut len = 0;
+    for c in s.chars().take_while(|&c| is_digit(c)) {
         n = n
             .wrapping_mul(10)
-            .wrapping_add(i64::from(u32::from(chars[end])) - i64::from(u32::from('0')));
-        end += 1;
+            .wrapping_add(i64::from(u32::from(c)) - i64::from(u32::from('0')));
+        len += 1;
     }
-    (n, end)
+    (n, len)
 }
 
 /// Go's `unicode.IsLetter`: general category L.

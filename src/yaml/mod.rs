@@ -11,6 +11,11 @@
 //! `hack/golden/yamlref/` (`cd hack/golden/yamlref && go run . gen`), which calls the real
 //! clusterctl and sigs.k8s.io/yaml code.
 //!
+//! Reading has two paths: documents in the plain block style of nearly every manifest are
+//! read straight into JSON values (`simple.rs`); all others, and every error, go through
+//! serde-saphyr's parser, a node tree and go-yaml's decoding rules (`parse.rs`,
+//! `decode.rs`). The fast path gives up rather than guess, so both read alike.
+//!
 //! Known differences, all on inputs clusterctl itself cannot handle well:
 //! - Go fails to print strings holding DEL, C1 controls or U+FFFE/U+FFFF, keys holding
 //!   U+0085, and keys over 1024 characters; [`to_yaml`] prints them anyway.
@@ -24,10 +29,13 @@
 mod decode;
 mod emit;
 mod keys;
+mod lines;
 mod number;
 mod parse;
 mod resolve;
 mod scalar;
+mod simple;
+mod simple_scalar;
 mod timestamp;
 
 #[cfg(test)]
@@ -78,7 +86,20 @@ pub fn parse_documents(input: &str) -> Result<Vec<Value>, YamlError> {
 }
 
 /// Reads one document; `None` for the empty and null documents clusterctl skips.
-fn read_document(chunk: &parse::Chunk, document: usize) -> Result<Option<Value>, YamlError> {
+fn read_document(chunk: &parse::Chunk<'_>, document: usize) -> Result<Option<Value>, YamlError> {
+    // Most documents are simple block YAML, read directly; the general parser has the last
+    // word on all others, errors included.
+    if let Some(object) = simple::read_document(&chunk.text) {
+        return Ok(object);
+    }
+    read_document_generally(chunk, document)
+}
+
+/// [`read_document`] through serde-saphyr's parser, a node tree and go-yaml's decoding rules.
+fn read_document_generally(
+    chunk: &parse::Chunk<'_>,
+    document: usize,
+) -> Result<Option<Value>, YamlError> {
     let tree = match parse::parse_tree(chunk) {
         Ok(Some(tree)) => tree,
         Ok(None) => return Ok(None),
@@ -120,7 +141,9 @@ fn read_document(chunk: &parse::Chunk, document: usize) -> Result<Option<Value>,
 ///
 /// Use [`objects_to_yaml`] to print several objects as one stream.
 pub fn to_yaml(value: &Value) -> String {
-    emit::document(value)
+    let mut out = String::new();
+    emit::write_document(&mut out, value);
+    out
 }
 
 /// Joins YAML documents with `---` lines like clusterctl's `util/yaml.JoinYaml`: each
@@ -150,8 +173,25 @@ pub fn join_documents<S: AsRef<str>>(docs: &[S]) -> String {
 /// `util/yaml.FromUnstructured`): [`to_yaml`] each, then [`join_documents`]. clusterctl
 /// writes one more `\n` after this text.
 pub fn objects_to_yaml(values: &[Value]) -> String {
-    let docs: Vec<String> = values.iter().map(to_yaml).collect();
-    join_documents(&docs)
+    // `join_documents` written in place, so the documents are not copied a second time.
+    let mut out = String::new();
+    for (i, value) in values.iter().enumerate() {
+        if i > 0 {
+            out.push_str("---\n");
+        }
+        let start = out.len();
+        emit::write_document(&mut out, value);
+        if out[start..].starts_with('\n') {
+            // Either the `\n` after `---` or, for the first document, the leading one
+            // `join_documents` trims.
+            out.remove(start);
+        }
+        if !out.ends_with('\n') {
+            out.push('\n');
+        }
+    }
+    out.pop();
+    out
 }
 
 /// Orders two mapping keys the way go-yaml v2 does on output: letters after other

@@ -13,6 +13,7 @@ use std::collections::HashMap;
 use serde_saphyr::granit_parser::{self, Event, Parser, ScalarStyle, ScanError};
 
 use super::ContentError;
+use super::lines::line_breaks;
 
 /// Deepest collection nesting accepted. go-yaml allows 10000, but Kubernetes objects stay
 /// far below this, and reading, printing and dropping a value recurse once per level, which
@@ -20,9 +21,10 @@ use super::ContentError;
 pub(super) const MAX_DEPTH: usize = 500;
 
 /// One document as `YAMLReader` returns it.
-pub(super) struct Chunk {
-    /// The document's lines, each ending in `\n`.
-    pub(super) text: String,
+pub(super) struct Chunk<'a> {
+    /// The document's lines, each ending in `\n`; borrowed from the input unless line ends
+    /// had to be normalised.
+    pub(super) text: Cow<'a, str>,
     /// Line of the input (1-based) where `text` starts.
     pub(super) first_line: usize,
 }
@@ -49,45 +51,64 @@ pub(super) struct Documents<'a> {
     line: usize,
 }
 
-impl Iterator for Documents<'_> {
-    type Item = Result<Chunk, BadSeparator>;
+impl<'a> Iterator for Documents<'a> {
+    type Item = Result<Chunk<'a>, BadSeparator>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        let mut current = Chunk {
-            text: String::new(),
-            first_line: self.line + 1,
-        };
         while !self.rest.is_empty() {
-            self.line += 1;
-            let line = match self.rest.find('\n') {
-                Some(end) => {
-                    let line = &self.rest[..end];
-                    self.rest = &self.rest[end + 1..];
-                    line.strip_suffix('\r').unwrap_or(line)
+            // The document runs up to the next line that starts with `---`.
+            let mut end = None;
+            let mut breaks = 0;
+            if self.rest.starts_with("---") {
+                end = Some(0);
+            } else {
+                for p in line_breaks(self.rest) {
+                    breaks += 1;
+                    if self.rest[p + 1..].starts_with("---") {
+                        end = Some(p + 1);
+                        break;
+                    }
                 }
-                None => std::mem::take(&mut self.rest),
-            };
-            let Some(after) = line.strip_prefix("---") else {
-                current.text.push_str(line);
-                current.text.push('\n');
-                continue;
-            };
-            let trimmed = after.trim();
-            if !trimmed.is_empty() && !trimmed.starts_with('#') {
-                self.rest = "";
-                let found = trimmed.to_owned();
-                return Some(Err(BadSeparator {
-                    line: self.line,
-                    found,
+            }
+            let body = &self.rest[..end.unwrap_or(self.rest.len())];
+            let first_line = self.line + 1;
+            self.line += breaks + usize::from(!body.ends_with('\n') && !body.is_empty());
+            self.rest = &self.rest[body.len()..];
+            if !self.rest.is_empty() {
+                let separator = self.rest.split('\n').next().unwrap_or_default();
+                self.line += 1;
+                self.rest = self.rest.get(separator.len() + 1..).unwrap_or_default();
+                let found = separator["---".len()..].trim();
+                if !found.is_empty() && !found.starts_with('#') {
+                    self.rest = "";
+                    let found = found.to_owned();
+                    return Some(Err(BadSeparator {
+                        line: self.line,
+                        found,
+                    }));
+                }
+            }
+            if !body.is_empty() {
+                return Some(Ok(Chunk {
+                    text: normalize_line_ends(body),
+                    first_line,
                 }));
             }
-            if !current.text.is_empty() {
-                return Some(Ok(current));
-            }
-            current.first_line = self.line + 1;
         }
-        (!current.text.is_empty()).then_some(Ok(current))
+        None
     }
+}
+
+/// `YAMLReader` drops the `\r` of each CRLF and ends the last line with a `\n`.
+fn normalize_line_ends(text: &str) -> Cow<'_, str> {
+    if !text.contains('\r') && text.ends_with('\n') {
+        return Cow::Borrowed(text);
+    }
+    let mut owned = text.replace("\r\n", "\n");
+    if !owned.ends_with('\n') {
+        owned.push('\n');
+    }
+    Cow::Owned(owned)
 }
 
 /// Index of a node in [`Tree::nodes`].
@@ -126,7 +147,7 @@ pub(super) enum TreeError {
 }
 
 /// Parses the first document of `chunk`; `None` when it holds no node at all.
-pub(super) fn parse_tree(chunk: &Chunk) -> Result<Option<Tree>, TreeError> {
+pub(super) fn parse_tree(chunk: &Chunk<'_>) -> Result<Option<Tree>, TreeError> {
     let options = granit_parser::options! {
         flow_nesting_limit: MAX_DEPTH,
         block_nesting_limit: MAX_DEPTH,
@@ -156,7 +177,7 @@ pub(super) fn parse_tree(chunk: &Chunk) -> Result<Option<Tree>, TreeError> {
 
 /// go-yaml's reader refuses C0 controls other than tab and line breaks, DEL, C1 controls
 /// other than NEL, and U+FFFE/U+FFFF anywhere in the text, comments included.
-fn check_characters(chunk: &Chunk) -> Result<(), TreeError> {
+fn check_characters(chunk: &Chunk<'_>) -> Result<(), TreeError> {
     let refused = |c: char| {
         matches!(c, '\0'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{7f}'..='\u{84}'
             | '\u{86}'..='\u{9f}' | '\u{fffe}' | '\u{ffff}')
@@ -285,9 +306,14 @@ mod tests {
     use super::*;
 
     fn texts(input: &str) -> Vec<(String, usize)> {
-        let chunks: Result<Vec<Chunk>, _> = split_documents(input).collect();
+        let chunks: Result<Vec<Chunk<'_>>, _> = split_documents(input).collect();
         chunks
-            .map(|chunks| chunks.into_iter().map(|c| (c.text, c.first_line)).collect())
+            .map(|chunks| {
+                chunks
+                    .into_iter()
+                    .map(|c| (c.text.into_owned(), c.first_line))
+                    .collect()
+            })
             .unwrap_or_default()
     }
 

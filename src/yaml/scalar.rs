@@ -8,6 +8,7 @@
 //! the first space past column 80.
 
 use super::emit::{BEST_INDENT, BEST_WIDTH, Emitter, char_width};
+use super::lines::line_breaks;
 use super::resolve::plain_reads_as_string;
 
 /// How a scalar is written.
@@ -30,17 +31,85 @@ pub(super) fn requested_string_style(s: &str) -> ScalarStyle {
     }
 }
 
+/// libyaml's choice of style for a scalar in block context: `requested`, downgraded to one
+/// that represents `value` faithfully (see [`Analysis`]).
+pub(super) fn select_style(value: &str, requested: ScalarStyle, simple_key: bool) -> ScalarStyle {
+    quick_style(value, requested, simple_key)
+        .unwrap_or_else(|| Analysis::of(value).select_style(value, requested, simple_key))
+}
+
+/// Whether a mapping key spans lines (and so needs the explicit `? ` form).
+pub(super) fn is_multiline(key: &str) -> bool {
+    if key.is_ascii() {
+        key.bytes().any(|c| c == b'\n' || c == b'\r')
+    } else {
+        Analysis::of(key).multiline
+    }
+}
+
+/// [`select_style`] for the common cases, without the full analysis: double quotes, which
+/// nothing downgrades, and printable ASCII text (with line feeds for literal blocks).
+/// `None` for everything else.
+fn quick_style(value: &str, requested: ScalarStyle, simple_key: bool) -> Option<ScalarStyle> {
+    let b = value.as_bytes();
+    // Folds rather than short-circuiting searches, so that they compile to vector code.
+    let printable = |with_line_feeds: bool| {
+        let line_feed = if with_line_feeds { b'\n' } else { b' ' };
+        b.iter().fold(true, |ok, &c| {
+            ok & ((c.wrapping_sub(b' ') < 0x5F) | (c == line_feed))
+        })
+    };
+    match requested {
+        ScalarStyle::DoubleQuoted => Some(ScalarStyle::DoubleQuoted),
+        ScalarStyle::Literal if !simple_key && printable(true) => {
+            // A space before a line break or at the end cannot be written in a block.
+            let block = !has_pair(b, b' ', b'\n') && b.last() != Some(&b' ');
+            Some(if block {
+                ScalarStyle::Literal
+            } else {
+                ScalarStyle::DoubleQuoted
+            })
+        }
+        ScalarStyle::Plain if !b.is_empty() && printable(false) => {
+            let first_is_indicator = match b[0] {
+                b'#' | b',' | b'[' | b']' | b'{' | b'}' | b'&' | b'*' | b'!' | b'|' | b'>'
+                | b'\'' | b'"' | b'%' | b'@' | b'`' | b' ' => true,
+                b'?' | b'-' => b.len() == 1 || b[1] == b' ',
+                _ => false,
+            };
+            let plain = !first_is_indicator
+                && !b.starts_with(b"---")
+                && !b.starts_with(b"...")
+                && !matches!(b.last(), Some(b' ' | b':'))
+                && !has_pair(b, b':', b' ')
+                && !has_pair(b, b' ', b'#');
+            Some(if plain {
+                ScalarStyle::Plain
+            } else {
+                ScalarStyle::SingleQuoted
+            })
+        }
+        _ => None,
+    }
+}
+
+/// Whether byte `x` is directly followed by byte `y` somewhere in `b`.
+fn has_pair(b: &[u8], x: u8, y: u8) -> bool {
+    let pairs = b.iter().zip(b.get(1..).unwrap_or_default());
+    pairs.fold(false, |found, (&p, &q)| found | ((p == x) & (q == y)))
+}
+
 /// Which styles can represent a scalar's text faithfully.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Analysis {
-    pub(super) multiline: bool,
+    multiline: bool,
     block_plain_allowed: bool,
     single_quoted_allowed: bool,
     block_allowed: bool,
 }
 
 impl Analysis {
-    pub(super) fn of(value: &str) -> Analysis {
+    fn of(value: &str) -> Analysis {
         let b = value.as_bytes();
         if b.is_empty() {
             return Analysis {
@@ -68,12 +137,7 @@ impl Analysis {
 
     /// libyaml's `select_scalar_style` for a block context (flow collections never hold
     /// scalars in go-yaml's output).
-    pub(super) fn select_style(
-        &self,
-        value: &str,
-        requested: ScalarStyle,
-        simple_key: bool,
-    ) -> ScalarStyle {
+    fn select_style(&self, value: &str, requested: ScalarStyle, simple_key: bool) -> ScalarStyle {
         let mut style = requested;
         if simple_key && self.multiline {
             style = ScalarStyle::DoubleQuoted;
@@ -119,6 +183,21 @@ impl Facts {
         let mut preceded_by_whitespace = true;
         let mut i = 0;
         while i < b.len() {
+            if i > 0 && is_quiet(b[i]) {
+                // Most of a typical string: nothing here can change a fact.
+                i += b[i..].iter().take_while(|&&c| is_quiet(c)).count();
+                (previous_space, previous_break) = (false, false);
+                preceded_by_whitespace = false;
+                continue;
+            }
+            if i > 0 && i + 1 < b.len() && b[i] == b' ' {
+                // An inner space only matters next to a line break.
+                f.break_space |= previous_break;
+                (previous_space, previous_break) = (true, false);
+                preceded_by_whitespace = true;
+                i += 1;
+                continue;
+            }
             let w = char_width(b[i]);
             let first = i == 0;
             let last = i + w == b.len();
@@ -143,6 +222,26 @@ impl Facts {
         }
         f
     }
+}
+
+/// Printable ASCII that is neither a space nor one of the indicators that matter after the
+/// first character (`:` and `#`).
+fn is_quiet(c: u8) -> bool {
+    matches!(c, 0x21..=0x7E) && c != b':' && c != b'#'
+}
+
+/// Where a run of ordinary characters ends: the next byte at or after `from` for which
+/// `stop` holds. `stop` must hold for every byte a caller handles one character at a time.
+fn run_end(b: &[u8], from: usize, stop: impl Fn(u8) -> bool) -> usize {
+    b[from..]
+        .iter()
+        .position(|&c| stop(c))
+        .map_or(b.len(), |p| from + p)
+}
+
+/// Bytes that may start a line break (CR, LF, NEL, LS, PS).
+fn may_start_break(c: u8) -> bool {
+    matches!(c, b'\r' | b'\n' | 0xC2 | 0xE2)
 }
 
 /// Whether the character at `i` (of width `w`) makes plain style impossible in block
@@ -193,7 +292,9 @@ impl Emitter {
                 if breaks {
                     self.write_indent();
                 }
-                i = self.write_char(value, i);
+                let end = run_end(b, i + char_width(b[i]), |c| c == b' ' || may_start_break(c));
+                self.write_run(value, i, end);
+                i = end;
                 self.indention = false;
                 spaces = false;
                 breaks = false;
@@ -236,8 +337,13 @@ impl Emitter {
                 }
                 if b[i] == b'\'' {
                     self.put('\'');
+                    i = self.write_char(value, i);
+                } else {
+                    let stop = |c| c == b' ' || c == b'\'' || may_start_break(c);
+                    let end = run_end(b, i + char_width(b[i]), stop);
+                    self.write_run(value, i, end);
+                    i = end;
                 }
-                i = self.write_char(value, i);
                 self.indention = false;
                 spaces = false;
                 breaks = false;
@@ -278,7 +384,9 @@ impl Emitter {
                 }
                 spaces = true;
             } else {
-                i = self.write_char(value, i);
+                let end = run_end(b, i + char_width(b[i]), needs_care_in_double_quotes);
+                self.write_run(value, i, end);
+                i = end;
                 spaces = false;
             }
         }
@@ -341,7 +449,25 @@ impl Emitter {
         self.put_break();
         self.indention = true;
         self.whitespace = true;
+        // Line feeds found a word at a time; the text between them is usually one run.
         let mut breaks = true;
+        let mut start = 0;
+        for end in line_breaks(value).chain(std::iter::once(value.len())) {
+            breaks = self.write_literal_line(&value[start..end], breaks);
+            if end < value.len() {
+                self.put_break();
+                self.indention = true;
+                breaks = true;
+            }
+            start = end + 1;
+        }
+    }
+
+    /// Writes text of a literal block that holds no `\n` (but maybe other breaks);
+    /// `breaks` tells whether a break was just written. Returns the same for what follows.
+    fn write_literal_line(&mut self, value: &str, mut breaks: bool) -> bool {
+        let b = value.as_bytes();
+        let ascii = value.is_ascii();
         let mut i = 0;
         while i < b.len() {
             if is_break(b, i) {
@@ -352,12 +478,25 @@ impl Emitter {
                 if breaks {
                     self.write_indent();
                 }
-                i = self.write_char(value, i);
+                let end = if ascii {
+                    b.len()
+                } else {
+                    run_end(b, i + char_width(b[i]), may_start_break)
+                };
+                self.write_run(value, i, end);
+                i = end;
                 self.indention = false;
                 breaks = false;
             }
         }
+        breaks
     }
+}
+
+/// Bytes a double-quoted scalar handles one character at a time: spaces (folding), quotes,
+/// backslashes, and every byte that may start a break or a character libyaml escapes.
+fn needs_care_in_double_quotes(c: u8) -> bool {
+    matches!(c, 0x00..=0x1F | b' ' | b'"' | b'\\' | 0x7F | 0xC2 | 0xE2 | 0xED | 0xEF | 0xF0..)
 }
 
 /// `-` when the text does not end in a line break, `+` when it ends in two (or is a single
