@@ -130,11 +130,17 @@ impl LoadedKubeconfig {
             ));
         }
         let name = self.context_name(selector);
+        let explicit = selector.context.as_deref().is_some_and(|c| !c.is_empty());
         let Some(context) = self.context(name) else {
+            // client-go words a missing --context and a dangling current-context differently.
             return Err(KubeconfigError::NoConfig(if name.is_empty() {
                 "no configuration has been provided, try setting KUBERNETES_MASTER environment variable".into()
+            } else if explicit {
+                format!("context {name:?} does not exist")
             } else {
-                format!("context was not found for specified context: {name}")
+                format!(
+                    "context was not found for specified context: {name}, cluster has no server defined"
+                )
             }));
         };
         let cluster_name = context

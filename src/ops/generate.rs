@@ -6,13 +6,18 @@ use std::path::PathBuf;
 use serde_json::Value;
 
 use crate::Client;
+use crate::cluster::inventory::{self, ContractCheck};
 use crate::cluster::kubeconfig::{KubeconfigSelector, LoadedKubeconfig};
+use crate::cluster::{ManagementCluster, ObjectRef, gvk_string};
 use crate::components::{Components, ComponentsOptions, Template, TemplateInput};
 use crate::error::{Error, ResultExt};
 use crate::object;
 use crate::provider::{self, ProviderRef, ProviderType};
 use crate::repository::{COMPATIBLE_CONTRACTS, ProviderRepository};
 use crate::version::Version;
+
+/// The ConfigMap data key read when `--from-config-map-key` is not given.
+pub const DEFAULT_CONFIG_MAP_KEY: &str = "template";
 
 /// Where `generate cluster` reads its template from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -133,30 +138,29 @@ impl Client {
         set_template_variables(&mut config, &options, &namespace)?;
         let lookup = |name: &str| config.get(name);
         match source {
-            TemplateSource::Repository { infrastructure, flavor } => {
+            TemplateSource::Repository {
+                infrastructure,
+                flavor,
+            } => {
+                let management = Management::new(self, &options.kubeconfig, kubeconfig);
+                if options.kubeconfig.path.is_some() {
+                    management
+                        .connect()
+                        .await?
+                        .check_capi_contract(ContractCheck {
+                            allow_not_installed: true,
+                            allow_any_contract: false,
+                        })
+                        .await?;
+                }
                 let infrastructure = match infrastructure.filter(|i| !i.is_empty()) {
                     Some(i) => i,
-                    None => {
-                        kubeconfig.check_usable(&options.kubeconfig).map_err(|e| {
-                            Error::from(e).context("management cluster not available. Cannot auto-discover default infrastructure provider. Please specify an infrastructure provider")
-                        })?;
-                        return Err(Error::Invalid(
-                            "management cluster not available. Cannot auto-discover default infrastructure provider. Please specify an infrastructure provider".into(),
-                        ));
-                    }
+                    None => management.default_infrastructure().await?,
                 };
                 let reference: ProviderRef = infrastructure.parse()?;
-                let Some(version) = reference.version.clone() else {
-                    kubeconfig.check_usable(&options.kubeconfig).map_err(|e| {
-                        Error::from(e).context(format!(
-                            "management cluster not available. Cannot auto-discover version for the provider {:?} automatically. Please specify a version",
-                            reference.name
-                        ))
-                    })?;
-                    return Err(Error::Invalid(format!(
-                        "management cluster not available. Cannot auto-discover version for the provider {:?} automatically. Please specify a version",
-                        reference.name
-                    )));
+                let version = match reference.version.clone() {
+                    Some(v) => v,
+                    None => management.installed_version(&reference.name).await?,
                 };
                 let provider = config.provider(&reference.name, ProviderType::Infrastructure)?;
                 let repo = ProviderRepository::open(provider, &config, self.fetcher()).await?;
@@ -171,10 +175,20 @@ impl Client {
                     target_namespace: Some(&namespace),
                     skip_template_process: options.list_variables_only,
                 })?;
-                add_cluster_classes(&repo, &version, template, &namespace, &lookup, options.list_variables_only).await
+                let classes = ClassSource {
+                    repo: &repo,
+                    version: &version,
+                    namespace: &namespace,
+                    lookup: &lookup,
+                    list_variables_only: options.list_variables_only,
+                };
+                add_cluster_classes(&classes, &management, template).await
             }
             TemplateSource::Url(url) => {
-                let raw = self.read_url(&url, options.stdin.take()).await.context("invalid GetFromURL operation")?;
+                let raw = self
+                    .read_url(&url, options.stdin.take())
+                    .await
+                    .context("invalid GetFromURL operation")?;
                 Ok(Template::new(TemplateInput {
                     raw: &raw,
                     lookup: &lookup,
@@ -182,9 +196,54 @@ impl Client {
                     skip_template_process: options.list_variables_only,
                 })?)
             }
-            TemplateSource::ConfigMap { .. } => Err(Error::Invalid(
-                "reading templates from a ConfigMap needs a reachable management cluster, which this build of capictl cannot contact yet; save the template to a file and use --from".into(),
-            )),
+            TemplateSource::ConfigMap {
+                namespace: cm_namespace,
+                name,
+                key,
+            } => {
+                let management = Management::new(self, &options.kubeconfig, kubeconfig);
+                let cm_namespace = match cm_namespace.filter(|n| !n.is_empty()) {
+                    Some(ns) => ns,
+                    None => management
+                        .kubeconfig
+                        .current_namespace(&options.kubeconfig)?,
+                };
+                let key = key
+                    .filter(|k| !k.is_empty())
+                    .unwrap_or_else(|| DEFAULT_CONFIG_MAP_KEY.to_string());
+                if name.is_empty() {
+                    return Err(Error::Invalid(
+                        "invalid GetFromConfigMap operation: missing configMapName value".into(),
+                    ));
+                }
+                let cluster = management.connect().await?;
+                let cm = cluster
+                    .get(&ObjectRef::new("v1", "ConfigMap", &cm_namespace, &name))
+                    .await
+                    .map_err(|e| {
+                        Error::from(e).context(format!("error reading ConfigMap {cm_namespace}/{name}"))
+                    })?
+                    .ok_or_else(|| {
+                        Error::Invalid(format!(
+                            "error reading ConfigMap {cm_namespace}/{name}: configmaps {name:?} not found"
+                        ))
+                    })?;
+                let data = cm
+                    .get("data")
+                    .and_then(|d| d.get(&key))
+                    .and_then(Value::as_str)
+                    .ok_or_else(|| {
+                        Error::Invalid(format!(
+                            "the ConfigMap {cm_namespace}/{name} does not have the {key:?} data key"
+                        ))
+                    })?;
+                Ok(Template::new(TemplateInput {
+                    raw: data.as_bytes(),
+                    lookup: &lookup,
+                    target_namespace: Some(&namespace),
+                    skip_template_process: options.list_variables_only,
+                })?)
+            }
         }
     }
 
@@ -361,35 +420,158 @@ fn set_template_variables(
     Ok(())
 }
 
-/// Adds `clusterclass-<name>.yaml` for every ClusterClass the template's topology Clusters use
-/// (no management cluster to check, so all of them), rendered before the template's objects.
-async fn add_cluster_classes(
-    repo: &ProviderRepository,
-    version: &str,
-    template: Template,
-    namespace: &str,
-    lookup: &dyn Fn(&str) -> Option<String>,
+/// The management cluster as `generate cluster` uses it: only when a default has to be
+/// discovered, and connected lazily.
+struct Management<'a> {
+    client: &'a Client,
+    selector: &'a KubeconfigSelector,
+    kubeconfig: LoadedKubeconfig,
+}
+
+impl<'a> Management<'a> {
+    fn new(
+        client: &'a Client,
+        selector: &'a KubeconfigSelector,
+        kubeconfig: LoadedKubeconfig,
+    ) -> Self {
+        Management {
+            client,
+            selector,
+            kubeconfig,
+        }
+    }
+
+    /// clusterctl's `CheckClusterAvailable`: a kubeconfig to build a client from.
+    fn available(&self) -> Result<(), Error> {
+        Ok(self.kubeconfig.check_usable(self.selector)?)
+    }
+
+    async fn connect(&self) -> Result<ManagementCluster, Error> {
+        Ok(ManagementCluster::connect(self.selector, self.client.config().env()).await?)
+    }
+
+    /// The single infrastructure provider of the inventory.
+    async fn default_infrastructure(&self) -> Result<String, Error> {
+        self.available().map_err(|e| {
+            e.context("management cluster not available. Cannot auto-discover default infrastructure provider. Please specify an infrastructure provider")
+        })?;
+        let cluster = self.connect().await?;
+        cluster.ensure_inventory_crd(false).await.map_err(|e| {
+            Error::from(e).context("provider custom resource definitions (CRDs) are not installed")
+        })?;
+        let inventory = cluster.list_providers().await?;
+        inventory::default_provider_name(&inventory, ProviderType::Infrastructure).ok_or_else(|| {
+            Error::Invalid(
+                "failed to identify the default infrastructure provider. Please specify an infrastructure provider".into(),
+            )
+        })
+    }
+
+    /// The installed version of the infrastructure provider `name`.
+    async fn installed_version(&self, name: &str) -> Result<String, Error> {
+        self.available().map_err(|e| {
+            e.context(format!(
+                "management cluster not available. Cannot auto-discover version for the provider {name:?} automatically. Please specify a version"
+            ))
+        })?;
+        let cluster = self.connect().await?;
+        cluster.ensure_inventory_crd(false).await.map_err(|e| {
+            Error::from(e).context(format!(
+                "failed to identify the default version for the provider {name:?}. Please specify a version"
+            ))
+        })?;
+        let inventory = cluster.list_providers().await?;
+        inventory::provider_version(&inventory, name, ProviderType::Infrastructure).ok_or_else(|| {
+            Error::Invalid(format!(
+                "Unable to identify version for the provider {name:?} automatically. Please specify a version"
+            ))
+        })
+    }
+
+    /// The cluster, when it is reachable and has Cluster API installed.
+    async fn initialized(&self) -> Result<Option<ManagementCluster>, Error> {
+        if self.available().is_err() {
+            return Ok(None);
+        }
+        let cluster = self.connect().await?;
+        let installed = cluster
+            .capi_installed()
+            .await
+            .map_err(|e| Error::from(e).context("failed to check if the cluster is initialized"))?;
+        Ok(installed.then_some(cluster))
+    }
+}
+
+/// Where ClusterClass templates come from.
+struct ClassSource<'a> {
+    repo: &'a ProviderRepository,
+    version: &'a str,
+    namespace: &'a str,
+    lookup: &'a dyn Fn(&str) -> Option<String>,
     list_variables_only: bool,
+}
+
+/// clusterctl's `addClusterClassIfMissing`: adds `clusterclass-<name>.yaml` for every
+/// ClusterClass the template's topology Clusters use, before the template's objects. Classes
+/// already in an initialized management cluster are skipped; a class template whose objects
+/// partly exist there is an error.
+async fn add_cluster_classes(
+    source: &ClassSource<'_>,
+    management: &Management<'_>,
+    template: Template,
 ) -> Result<Template, Error> {
     let classes = cluster_class_names(&template.objects);
     if classes.is_empty() {
         return Ok(template);
     }
+    let cluster = management.initialized().await?;
     let mut templates = Vec::new();
     for (class_namespace, class) in classes {
+        if let Some(cluster) = &cluster {
+            let r = ObjectRef::new(
+                "cluster.x-k8s.io/v1beta2",
+                "ClusterClass",
+                &class_namespace,
+                &class,
+            );
+            let exists = cluster.get(&r).await.map_err(|e| {
+                Error::from(e).context(format!(
+                    "failed to check if ClusterClass {class:?} exists in the cluster"
+                ))
+            })?;
+            if exists.is_some() {
+                continue;
+            }
+        }
         let file = format!("clusterclass-{class}.yaml");
-        let raw = repo.template_file(version, &file).await.context(format!(
-            "failed to get the cluster class template for \"{class_namespace}/{class}\""
-        ))?;
+        let what =
+            format!("failed to get the cluster class template for \"{class_namespace}/{class}\"");
+        let raw = source
+            .repo
+            .template_file(source.version, &file)
+            .await
+            .context(what.clone())?;
         let class_template = Template::new(TemplateInput {
             raw: &raw,
-            lookup,
-            target_namespace: Some(namespace),
-            skip_template_process: list_variables_only,
+            lookup: source.lookup,
+            target_namespace: Some(source.namespace),
+            skip_template_process: source.list_variables_only,
         })
-        .context(format!(
-            "failed to get the cluster class template for \"{class_namespace}/{class}\""
-        ))?;
+        .context(what)?;
+        if let Some(cluster) = &cluster {
+            for obj in &class_template.objects {
+                if cluster.get(&ObjectRef::of(obj)).await?.is_some() {
+                    let key = match object::namespace(obj) {
+                        "" => object::name(obj).to_string(),
+                        ns => format!("{ns}/{}", object::name(obj)),
+                    };
+                    return Err(Error::Invalid(format!(
+                        "{key}({}) already exists in the cluster",
+                        gvk_string(object::api_version(obj), object::kind(obj))
+                    )));
+                }
+            }
+        }
         templates.push(class_template);
     }
     templates.push(template);

@@ -2,3 +2,5 @@
 //! [`crate::Client`]; each orchestrates the layers below.
 
 pub mod generate;
+pub mod init;
+pub mod plural;
