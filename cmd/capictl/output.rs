@@ -127,7 +127,7 @@ mod tests {
         ];
         assert_eq!(
             tabwriter(&rows, 10, 3),
-            "NAME          TYPE              FILE\ncluster-api   CoreProvider      c.yaml\n"
+            "NAME          TYPE           FILE\ncluster-api   CoreProvider   c.yaml\n"
         );
     }
 
