@@ -416,34 +416,34 @@ fn wait_providers_waits_for_available_deployments_and_times_out() {
         stderr(&short)
     );
 
-    // Now a kubelet-like status arrives while init waits.
+    // Now a kubelet-like status arrives while init waits for the provider it installs.
     let mut child = capictl(home.path())
-        .args([
-            "init",
-            "-b",
-            "-",
-            "-c",
-            "-",
-            "--wait-providers=true",
-            "--config",
-        ])
+        .args(["init", "-i", "docker", "--wait-providers=true", "--config"])
         .arg(test_config())
         .arg("--kubeconfig")
         .arg(cp.kubeconfig())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    std::thread::sleep(Duration::from_millis(1500));
+    eventually("the docker provider's Deployment", || {
+        cp.block_on(async {
+            let c = cp.client().await;
+            !list_objects(&c, "apps/v1", "Deployment", "capd-system")
+                .await
+                .is_empty()
+        })
+    });
+    std::thread::sleep(Duration::from_millis(500));
     assert!(
         child.try_wait().unwrap().is_none(),
         "init must still be waiting"
     );
-    assert_eq!(cp.block_on(cp.mark_deployments_available("capi-system")), 1);
+    assert_eq!(cp.block_on(cp.mark_deployments_available("capd-system")), 1);
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(
         stderr(&out),
-        "Fetching providers\nSkipping installing cert-manager as it is already installed\nWaiting for providers to be available...\n"
+        "Fetching providers\nSkipping installing cert-manager as it is already installed\nInstalling provider=\"infrastructure-docker\" version=\"v1.13.5\" targetNamespace=\"capd-system\"\nWaiting for providers to be available...\n"
     );
 }
 
@@ -803,6 +803,66 @@ fn an_api_server_restart_during_init_loses_nothing() {
         stderr(&last),
         "Fetching providers\nSkipping installing cert-manager as it is already installed\n"
     );
+}
+
+#[test]
+fn a_killed_init_is_completed_by_the_next_run() {
+    let cp = ControlPlane::start("init-killed");
+    let home = tempfile::tempdir().unwrap();
+    let mut child = capictl(home.path())
+        .args(["init", "-i", "docker", "--config"])
+        .arg(test_config())
+        .arg("--kubeconfig")
+        .arg(cp.kubeconfig())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Kill it while it applies the bootstrap provider.
+    eventually("the bootstrap provider's first CRD", || {
+        cp.block_on(async {
+            let c = cp.client().await;
+            get_object(
+                &c,
+                "apiextensions.k8s.io/v1",
+                "CustomResourceDefinition",
+                "",
+                "kubeadmconfigs.bootstrap.cluster.x-k8s.io",
+            )
+            .await
+            .is_some()
+        })
+    });
+    child.kill().unwrap();
+    child.wait().unwrap();
+    // Every object with a provider label is accounted for by an inventory entry.
+    cp.block_on(async {
+        let c = cp.client().await;
+        let entries: Vec<String> =
+            list_objects(&c, "clusterctl.cluster.x-k8s.io/v1alpha3", "Provider", "")
+                .await
+                .iter()
+                .map(|e| e["metadata"]["name"].as_str().unwrap().to_string())
+                .collect();
+        for (api_version, kind) in [
+            ("apiextensions.k8s.io/v1", "CustomResourceDefinition"),
+            ("v1", "Namespace"),
+            ("apps/v1", "Deployment"),
+            ("rbac.authorization.k8s.io/v1", "ClusterRole"),
+        ] {
+            for obj in list_objects(&c, api_version, kind, "").await {
+                if let Some(provider) = label(&obj, "cluster.x-k8s.io/provider") {
+                    assert!(
+                        entries.iter().any(|e| e == provider),
+                        "{kind} {} of {provider} has no inventory entry",
+                        obj["metadata"]["name"]
+                    );
+                }
+            }
+        }
+    });
+    let again = init(&cp, home.path(), &["-i", "docker"]);
+    assert!(again.status.success(), "{}", stderr(&again));
+    assert_complete_install(&cp, &FOUR_PROVIDERS);
 }
 
 #[test]

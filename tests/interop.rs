@@ -311,8 +311,10 @@ async fn library_client(home: &Path) -> capictl::Client {
             root().join("testdata").to_str().unwrap(),
         ),
     ]);
-    let mut fetch = capictl::fetch::FetchOptions::default();
-    fetch.cache_dir = Some(home.join(".cache/capictl"));
+    let fetch = capictl::fetch::FetchOptions {
+        cache_dir: Some(home.join(".cache/capictl")),
+        ..Default::default()
+    };
     capictl::Client::new(capictl::ClientOptions {
         config: capictl::ConfigSource::from_flag(shared_config().to_str().unwrap()),
         env,

@@ -110,10 +110,11 @@ pub fn init(verbosity: Option<u8>, config: &capictl::Config) -> anyhow::Result<(
     };
     let filter = tracing_subscriber::filter::Targets::new()
         .with_target("capictl", max)
+        // Other crates (kube, hyper) only at -v 9 and above: capictl reports their failures.
         .with_default(if level >= 9 {
-            Level::DEBUG
+            tracing_subscriber::filter::LevelFilter::DEBUG
         } else {
-            Level::WARN
+            tracing_subscriber::filter::LevelFilter::OFF
         });
     use tracing_subscriber::layer::SubscriberExt;
     use tracing_subscriber::util::SubscriberInitExt;

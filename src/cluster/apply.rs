@@ -25,6 +25,10 @@ pub const OBJECT_CONCURRENCY: usize = 16;
 /// How long a CRD may take to become Established (clusterctl waits as long for its inventory CRD).
 pub const CRD_ESTABLISHED_TIMEOUT: Duration = Duration::from_secs(60);
 const CRD_POLL_INTERVAL: Duration = Duration::from_millis(250);
+/// How long a CRD may stay "Installing" before it is nudged (see `wait_crd_established`).
+const CRD_NUDGE_AFTER: Duration = Duration::from_secs(5);
+/// Annotation set and removed again to nudge a CRD.
+const NUDGE_ANNOTATION: &str = "capictl.cluster.x-k8s.io/nudge";
 /// How many times a "resource type not found" answer is retried: right after a CRD becomes
 /// Established, or while an API server restarts, a served kind can briefly answer 404.
 const MISSING_TYPE_RETRIES: u32 = 8;
@@ -85,7 +89,15 @@ impl ManagementCluster {
         futures::stream::iter(stages.crds)
             .map(|crd| async move {
                 let live = self.apply_object(crd, job).await?;
-                self.wait_crd_established(object::name(crd), live).await
+                self.wait_crd_established(object::name(crd), live)
+                    .await
+                    .map_err(|e| {
+                        e.context(format!(
+                            "{} {}",
+                            job.error_prefix,
+                            ObjectRef::of(crd).describe()
+                        ))
+                    })
             })
             .buffer_unordered(CRD_CONCURRENCY)
             .try_collect::<Vec<()>>()
@@ -194,6 +206,11 @@ impl ManagementCluster {
     /// Waits until the CRD `name` is Established. `live` is the object the apply returned: when
     /// it already says Established no request is made. Fails at once when the API server
     /// refused the CRD's names (they clash with another CRD's).
+    ///
+    /// The API server establishes a CRD only when it sees the CRD change: one created just
+    /// before an API server stops stays `Established=False` (reason `Installing`) forever, and
+    /// applying it again unchanged does not help. Such a CRD is nudged — an annotation set and
+    /// removed — which makes the new API server establish it.
     pub async fn wait_crd_established(&self, name: &str, live: Value) -> Result<(), ClusterError> {
         let r = ObjectRef::new(
             "apiextensions.k8s.io/v1",
@@ -201,25 +218,34 @@ impl ManagementCluster {
             "",
             name,
         );
-        let deadline = Instant::now() + CRD_ESTABLISHED_TIMEOUT;
+        let started = Instant::now();
+        let deadline = started + CRD_ESTABLISHED_TIMEOUT;
+        let mut last_nudge = started;
         let mut current = Some(live);
         loop {
-            if let Some(crd) = &current {
-                match crd_state(crd) {
-                    CrdState::Established => return Ok(()),
-                    CrdState::Refused(reason) => {
-                        return Err(ClusterError::CrdNotEstablished {
-                            name: name.to_string(),
-                            reason,
-                        });
-                    }
-                    CrdState::Pending => {}
-                }
-            } else {
+            let Some(crd) = &current else {
                 return Err(ClusterError::CrdNotEstablished {
                     name: name.to_string(),
                     reason: "it was deleted while waiting for it".into(),
                 });
+            };
+            match crd_state(crd) {
+                CrdState::Established => return Ok(()),
+                CrdState::Refused(reason) => {
+                    return Err(ClusterError::CrdNotEstablished {
+                        name: name.to_string(),
+                        reason,
+                    });
+                }
+                CrdState::Installing if last_nudge.elapsed() >= CRD_NUDGE_AFTER => {
+                    tracing::debug!(
+                        crd = name,
+                        "Nudging a CustomResourceDefinition stuck in Installing"
+                    );
+                    self.nudge(&r).await?;
+                    last_nudge = Instant::now();
+                }
+                CrdState::Installing | CrdState::Pending => {}
             }
             if Instant::now() >= deadline {
                 return Err(ClusterError::CrdNotEstablished {
@@ -233,6 +259,15 @@ impl ManagementCluster {
             tokio::time::sleep(CRD_POLL_INTERVAL).await;
             current = self.get(&r).await?;
         }
+    }
+
+    /// Changes an object and changes it back, so that controllers see an update.
+    async fn nudge(&self, r: &ObjectRef) -> Result<(), ClusterError> {
+        for value in [Value::String(rfc3339_now()), Value::Null] {
+            let patch = serde_json::json!({"metadata": {"annotations": {NUDGE_ANNOTATION: value}}});
+            retry(Backoff::WRITE, || self.merge_patch_once(r, &patch)).await?;
+        }
+        Ok(())
     }
 }
 
@@ -259,6 +294,8 @@ fn check_applicable(obj: &Value, index: usize, subject: &str) -> Result<(), Clus
 
 enum CrdState {
     Established,
+    /// Names accepted, waiting for the API server to serve it.
+    Installing,
     Pending,
     Refused(String),
 }
@@ -291,7 +328,16 @@ fn crd_state(crd: &Value) -> CrdState {
             ));
         }
     }
-    CrdState::Pending
+    let installing = conditions.iter().any(|c| {
+        field(c, "type") == "Established"
+            && field(c, "status") == "False"
+            && field(c, "reason") == "Installing"
+    });
+    if installing {
+        CrdState::Installing
+    } else {
+        CrdState::Pending
+    }
 }
 
 fn managed_fields_of(live: &Value) -> Vec<Value> {
@@ -379,6 +425,8 @@ mod tests {
             _ => panic!("not refused"),
         }
         assert!(matches!(crd_state(&json!({})), CrdState::Pending));
+        let stuck = json!({"status": {"conditions": [{"type": "NamesAccepted", "status": "True"}, {"type": "Established", "status": "False", "reason": "Installing"}]}});
+        assert!(matches!(crd_state(&stuck), CrdState::Installing));
     }
 
     #[test]

@@ -205,7 +205,8 @@ pub fn check_kubernetes_version(version: &str, minimum: &str) -> Result<(), Clus
     Ok(())
 }
 
-/// A tower layer that counts requests.
+/// A tower layer that counts requests and logs the API server's warnings (`Warning: 299 - "..."`
+/// headers: deprecated versions, unknown fields), as clusterctl does.
 #[derive(Clone)]
 struct CountingLayer(Arc<AtomicU64>);
 
@@ -226,22 +227,50 @@ struct Counting<S> {
     count: Arc<AtomicU64>,
 }
 
-impl<S, B> tower::Service<http::Request<B>> for Counting<S>
+impl<S, B, RB> tower::Service<http::Request<B>> for Counting<S>
 where
-    S: tower::Service<http::Request<B>>,
+    S: tower::Service<http::Request<B>, Response = http::Response<RB>>,
+    S::Future: Send + 'static,
 {
     type Response = S::Response;
     type Error = S::Error;
-    type Future = S::Future;
+    type Future = futures::future::BoxFuture<'static, Result<S::Response, S::Error>>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
         self.inner.poll_ready(cx)
     }
 
-    fn call(&mut self, request: http::Request<B>) -> S::Future {
+    fn call(&mut self, request: http::Request<B>) -> Self::Future {
         self.count.fetch_add(1, Ordering::Relaxed);
-        self.inner.call(request)
+        let response = self.inner.call(request);
+        Box::pin(async move {
+            let response = response.await?;
+            for value in response.headers().get_all(http::header::WARNING) {
+                if let Some(text) = value.to_str().ok().and_then(parse_warning) {
+                    tracing::info!("{text}");
+                }
+            }
+            Ok(response)
+        })
     }
+}
+
+/// The text of an RFC 7234 `Warning` header with code 299 (the only one the API server
+/// sends): `299 - "text"`.
+fn parse_warning(header: &str) -> Option<String> {
+    let rest = header.trim().strip_prefix("299")?.trim_start();
+    let rest = rest.split_once(' ')?.1.trim_start();
+    let quoted = rest.strip_prefix('"')?;
+    let mut text = String::new();
+    let mut chars = quoted.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => text.push(chars.next()?),
+            '"' => return Some(text),
+            c => text.push(c),
+        }
+    }
+    None
 }
 
 #[cfg(test)]
@@ -264,6 +293,19 @@ mod tests {
                 .is_err()
         );
         assert!(check_kubernetes_version("v0.0.0-master", MINIMUM_KUBERNETES_VERSION).is_err());
+    }
+
+    #[test]
+    fn warning_headers() {
+        assert_eq!(
+            parse_warning("299 - \"infrastructure.cluster.x-k8s.io/v1beta2 DockerClusterTemplate is deprecated\"").as_deref(),
+            Some("infrastructure.cluster.x-k8s.io/v1beta2 DockerClusterTemplate is deprecated")
+        );
+        assert_eq!(
+            parse_warning("299 - \"unknown field \\\"spec.x\\\"\"").as_deref(),
+            Some("unknown field \"spec.x\"")
+        );
+        assert_eq!(parse_warning("199 - \"misc\""), None);
     }
 
     #[test]

@@ -17,7 +17,7 @@ pub fn test_config() -> PathBuf {
 
 /// The configuration both tools understand (absolute URLs through `${CAPICTL_TESTDATA}`).
 pub fn shared_config() -> PathBuf {
-    root().join("testdata/golden/clusterctl.yaml")
+    root().join("testdata/interop/clusterctl.yaml")
 }
 
 /// A command with only the environment a test gives it.

@@ -3,9 +3,9 @@
 //! The sequence is clusterctl's (`cmd/clusterctl/client/init.go`): inventory CRD and contract
 //! checks, default providers on the first run, fetching every provider (concurrently here),
 //! skipping what is already installed, validation, cert-manager, then each provider in type
-//! order. Each provider's inventory entry is written *before* its objects, marked as installing,
-//! so that no object carries provider labels the inventory does not account for; a run that
-//! stops half-way is completed by the next one.
+//! order. The inventory entries of all planned providers are written *before* any object,
+//! marked as installing, so that no object carries provider labels the inventory does not
+//! account for, and a run that stops half-way is completed by the next one.
 
 mod validate;
 
@@ -136,25 +136,19 @@ impl Client {
         tracing::info!("Fetching providers");
         let inventory = cluster.list_providers().await?;
         let first_run = add_default_providers(&mut options, &inventory);
-        let requested = requested_providers(&options)?;
+        let mut requested = requested_providers(&options)?;
+        resume_interrupted(&mut requested, &inventory);
         let core = inventory
             .iter()
-            .find(|e| e.provider_type() == Some(ProviderType::Core) && !e.installing)
+            .find(|e| e.provider_type() == Some(ProviderType::Core))
             .cloned();
-        let (fetched, core_metadata) = futures::join!(
-            self.fetch_all(
-                &requested,
-                options.target_namespace.as_deref(),
-                false,
-                progress
-            ),
-            async {
+        let (fetched, core_metadata) =
+            futures::join!(self.fetch_all(&requested, false, progress), async {
                 match &core {
                     Some(entry) => Some(self.fetch_metadata(entry).await),
                     None => None,
                 }
-            }
-        );
+            });
         let fetched = fetched?;
 
         let mut queue: Vec<Fetched> = fetched
@@ -194,6 +188,16 @@ impl Client {
 
         self.ensure_cert_manager(&cluster, progress).await?;
 
+        // Every planned provider is recorded before any is installed: if this run stops, the
+        // next one finds the whole plan (entries marked installing) and completes it.
+        for f in &queue {
+            cluster
+                .ensure_namespace(&f.components.target_namespace)
+                .await?;
+            cluster
+                .write_inventory_entry(&f.components.inventory_object(), true)
+                .await?;
+        }
         let mut installed = Vec::new();
         for f in &queue {
             install_provider(&cluster, &f.components, progress).await?;
@@ -243,7 +247,7 @@ impl Client {
         add_default_providers(&mut options, &inventory);
         let requested = requested_providers(&options)?;
         let fetched = self
-            .fetch_all(&requested, None, true, &crate::progress::NoProgress)
+            .fetch_all(&requested, true, &crate::progress::NoProgress)
             .await?;
         let mut images = Vec::new();
         if !cluster.cert_manager_namespace_exists().await? {
@@ -270,20 +274,25 @@ impl Client {
     /// first failing provider in flag order.
     async fn fetch_all(
         &self,
-        requested: &[(ProviderType, String)],
-        target_namespace: Option<&str>,
+        requested: &[Requested],
         skip_template_process: bool,
         progress: &dyn Progress,
     ) -> Result<Vec<Fetched>, Error> {
         progress.event(ProgressEvent::FetchStarted {
             count: requested.len(),
         });
-        let results = futures::future::join_all(requested.iter().map(|(t, name)| async move {
+        let results = futures::future::join_all(requested.iter().map(|r| async move {
             let result = self
-                .fetch_provider(*t, name, target_namespace, skip_template_process)
+                .fetch_provider(
+                    r.provider_type,
+                    &r.reference,
+                    r.target_namespace.as_deref(),
+                    skip_template_process,
+                )
                 .await
                 .context(format!(
-                    "failed to get provider components for the {name:?} provider"
+                    "failed to get provider components for the {:?} provider",
+                    r.reference
                 ));
             if let Ok(f) = &result {
                 progress.event(ProgressEvent::Fetched {
@@ -432,16 +441,32 @@ fn add_default_providers(options: &mut InitOptions, inventory: &[InventoryEntry]
     true
 }
 
+/// A provider to fetch: type, `name[:version]` and target namespace.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Requested {
+    provider_type: ProviderType,
+    reference: String,
+    target_namespace: Option<String>,
+}
+
 /// The providers to fetch, in clusterctl's flag order, without the `-` placeholders.
-fn requested_providers(options: &InitOptions) -> Result<Vec<(ProviderType, String)>, Error> {
+fn requested_providers(options: &InitOptions) -> Result<Vec<Requested>, Error> {
     let mut out = Vec::new();
+    let target_namespace = options.target_namespace.clone().filter(|ns| !ns.is_empty());
+    let mut push = |provider_type, reference: &str| {
+        out.push(Requested {
+            provider_type,
+            reference: reference.to_string(),
+            target_namespace: target_namespace.clone(),
+        })
+    };
     if let Some(core) = options.core.as_deref().filter(|c| !c.is_empty()) {
         if core == NOOP_PROVIDER {
             return Err(Error::Invalid(
                 "the '-' value can not be used for the core provider".into(),
             ));
         }
-        out.push((ProviderType::Core, core.to_string()));
+        push(ProviderType::Core, core);
     }
     for (t, list) in [
         (ProviderType::Bootstrap, &options.bootstrap),
@@ -452,10 +477,39 @@ fn requested_providers(options: &InitOptions) -> Result<Vec<(ProviderType, Strin
         (ProviderType::Addon, &options.addon),
     ] {
         for p in list.iter().filter(|p| p.as_str() != NOOP_PROVIDER) {
-            out.push((t, p.clone()));
+            push(t, p);
         }
     }
     Ok(out)
+}
+
+/// Adds the providers whose install a previous run started but did not finish (their inventory
+/// entry is still marked installing), at the recorded version and namespace, unless this run
+/// asks for them anyway.
+fn resume_interrupted(requested: &mut Vec<Requested>, inventory: &[InventoryEntry]) {
+    for entry in inventory.iter().filter(|e| e.installing) {
+        let Some(t) = entry.provider_type() else {
+            continue;
+        };
+        let asked = requested.iter().any(|r| {
+            r.provider_type == t
+                && r.reference.split(':').next() == Some(entry.provider_name.as_str())
+        });
+        if asked {
+            continue;
+        }
+        tracing::info!(
+            provider = %entry.manifest_label(),
+            version = %entry.version,
+            target_namespace = %entry.namespace,
+            "Resuming interrupted install"
+        );
+        requested.push(Requested {
+            provider_type: t,
+            reference: format!("{}:{}", entry.provider_name, entry.version),
+            target_namespace: Some(entry.namespace.clone()),
+        });
+    }
 }
 
 /// Whether the inventory already has this provider, namespace and version, fully installed.
@@ -499,7 +553,8 @@ fn without_resumed(
         .collect()
 }
 
-/// Installs one provider: inventory entry (marked installing), objects, entry completed.
+/// Installs one provider whose inventory entry is already written (marked installing): its
+/// objects, then the entry again, complete.
 async fn install_provider(
     cluster: &ManagementCluster,
     components: &Components,
@@ -512,12 +567,6 @@ async fn install_provider(
         target_namespace = %components.target_namespace,
         "Installing"
     );
-    let entry = components.inventory_object();
-    tracing::debug!(provider = %label, version = %components.version, target_namespace = %components.target_namespace, "Creating inventory entry");
-    cluster
-        .ensure_namespace(&components.target_namespace)
-        .await?;
-    cluster.write_inventory_entry(&entry, true).await?;
     tracing::debug!(provider = %label, version = %components.version, target_namespace = %components.target_namespace, "Creating objects");
     cluster
         .apply_all(
@@ -529,7 +578,10 @@ async fn install_provider(
             },
         )
         .await?;
-    cluster.write_inventory_entry(&entry, false).await
+    tracing::debug!(provider = %label, version = %components.version, target_namespace = %components.target_namespace, "Creating inventory entry");
+    cluster
+        .write_inventory_entry(&components.inventory_object(), false)
+        .await
 }
 
 /// `--wait-providers`: every Deployment with a `manager` container must become Available.
@@ -586,7 +638,11 @@ mod tests {
         assert_eq!(o.core.as_deref(), Some("cluster-api"));
         assert_eq!(o.bootstrap, ["-"]);
         assert_eq!(o.control_plane, ["kubeadm"]);
-        let requested = requested_providers(&o).unwrap();
+        let requested: Vec<(ProviderType, String)> = requested_providers(&o)
+            .unwrap()
+            .into_iter()
+            .map(|r| (r.provider_type, r.reference))
+            .collect();
         assert_eq!(
             requested,
             vec![
@@ -617,6 +673,48 @@ mod tests {
             requested_providers(&o).unwrap_err().to_string(),
             "the '-' value can not be used for the core provider"
         );
+    }
+
+    #[test]
+    fn interrupted_installs_are_requested_again() {
+        let inventory = vec![
+            entry(
+                "cluster-api",
+                "CoreProvider",
+                "capi-system",
+                "v1.13.5",
+                true,
+            ),
+            entry(
+                "docker",
+                "InfrastructureProvider",
+                "capd-system",
+                "v1.13.5",
+                true,
+            ),
+            entry(
+                "kubeadm",
+                "BootstrapProvider",
+                "capi-kubeadm-bootstrap-system",
+                "v1.13.5",
+                false,
+            ),
+        ];
+        let mut requested = vec![Requested {
+            provider_type: ProviderType::Infrastructure,
+            reference: "docker".into(),
+            target_namespace: None,
+        }];
+        resume_interrupted(&mut requested, &inventory);
+        assert_eq!(
+            requested[1],
+            Requested {
+                provider_type: ProviderType::Core,
+                reference: "cluster-api:v1.13.5".into(),
+                target_namespace: Some("capi-system".into()),
+            }
+        );
+        assert_eq!(requested.len(), 2);
     }
 
     #[test]
