@@ -19,11 +19,14 @@ use crate::progress::{Progress, ProgressEvent};
 
 /// CustomResourceDefinitions applied at the same time (they are large and each makes the API
 /// server rebuild its handlers).
-pub const CRD_CONCURRENCY: usize = 4;
+pub const CRD_CONCURRENCY: usize = 8;
 /// Other objects applied at the same time.
 pub const OBJECT_CONCURRENCY: usize = 16;
 /// How long a CRD may take to become Established (clusterctl waits as long for its inventory CRD).
 pub const CRD_ESTABLISHED_TIMEOUT: Duration = Duration::from_secs(60);
+/// Polling a CRD starts at `CRD_FIRST_POLL` and doubles up to `CRD_POLL_INTERVAL`: the API
+/// server usually establishes a CRD within a few tens of milliseconds.
+const CRD_FIRST_POLL: Duration = Duration::from_millis(25);
 const CRD_POLL_INTERVAL: Duration = Duration::from_millis(250);
 /// How long a CRD may stay "Installing" before it is nudged (see `wait_crd_established`).
 const CRD_NUDGE_AFTER: Duration = Duration::from_secs(5);
@@ -221,6 +224,7 @@ impl ManagementCluster {
         let started = Instant::now();
         let deadline = started + CRD_ESTABLISHED_TIMEOUT;
         let mut last_nudge = started;
+        let mut poll = CRD_FIRST_POLL;
         let mut current = Some(live);
         loop {
             let Some(crd) = &current else {
@@ -256,7 +260,8 @@ impl ManagementCluster {
                     ),
                 });
             }
-            tokio::time::sleep(CRD_POLL_INTERVAL).await;
+            tokio::time::sleep(poll).await;
+            poll = (poll * 2).min(CRD_POLL_INTERVAL);
             current = self.get(&r).await?;
         }
     }

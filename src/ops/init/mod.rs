@@ -281,19 +281,29 @@ impl Client {
         progress.event(ProgressEvent::FetchStarted {
             count: requested.len(),
         });
-        let results = futures::future::join_all(requested.iter().map(|r| async move {
-            let result = self
-                .fetch_provider(
-                    r.provider_type,
-                    &r.reference,
-                    r.target_namespace.as_deref(),
-                    skip_template_process,
-                )
-                .await
-                .context(format!(
-                    "failed to get provider components for the {:?} provider",
-                    r.reference
-                ));
+        // One task per provider: parsing and processing a large manifest is CPU work, which
+        // then runs on every core instead of one after the other.
+        let tasks = requested.iter().cloned().map(|r| {
+            let client = self.clone();
+            tokio::spawn(async move {
+                client
+                    .fetch_provider(
+                        r.provider_type,
+                        &r.reference,
+                        r.target_namespace.as_deref(),
+                        skip_template_process,
+                    )
+                    .await
+                    .context(format!(
+                        "failed to get provider components for the {:?} provider",
+                        r.reference
+                    ))
+            })
+        });
+        let results = futures::future::join_all(tasks.map(|task| async move {
+            let result = task.await.unwrap_or_else(|e| {
+                Err(Error::Invalid(format!("fetching a provider failed: {e}")))
+            });
             if let Ok(f) = &result {
                 progress.event(ProgressEvent::Fetched {
                     subject: &f.components.provider.manifest_label(),
