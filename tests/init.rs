@@ -892,6 +892,31 @@ fn list_images_names_every_image_init_needs() {
     // Nothing was installed.
     assert!(provider_entries(&cp).is_empty());
 
+    // cert-manager managed by someone else must already work: init waits for it, then fails.
+    let absolute = std::fs::read_to_string(test_config())
+        .unwrap()
+        .replace("file://./", &format!("file://{}/", root().join("testdata").display()));
+    let external = home.path().join("external.yaml");
+    std::fs::write(
+        &external,
+        absolute.replace("  version: \"v1.21.1\"", "  version: \"v1.21.1\"\n  externallyProvisioned: true\n  timeout: 3s"),
+    )
+    .unwrap();
+    let started = Instant::now();
+    let out = run(capictl(home.path())
+        .args(["init", "--config"])
+        .arg(&external)
+        .arg("--kubeconfig")
+        .arg(cp.kubeconfig()));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(started.elapsed() >= Duration::from_secs(3));
+    assert!(
+        stderr(&out).starts_with("Fetching providers\nWaiting for cert-manager to be available...\nError: cert-manager is marked as externally provisioned (cert-manager.externallyProvisioned in the clusterctl configuration) but it does not work: cert-manager is not available after 3s: "),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!stderr(&out).contains("Installing"), "nothing is installed");
+
     // Once cert-manager's namespace exists its images are no longer listed; image overrides apply.
     assert!(
         init(&cp, home.path(), &["-b", "-", "-c", "-"])
