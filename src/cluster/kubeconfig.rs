@@ -163,8 +163,15 @@ impl LoadedKubeconfig {
 }
 
 fn read_file(path: &Path) -> Result<Value, KubeconfigError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| KubeconfigError::Load(format!("stat {}: {}", path.display(), e)))?;
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        // Go's wording of the common cases, as client-go reports them.
+        let reason = match e.kind() {
+            std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
+            std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+            _ => e.to_string(),
+        };
+        KubeconfigError::Load(format!("stat {}: {reason}", path.display()))
+    })?;
     let docs = crate::yaml::parse_documents(&text).map_err(|e| {
         KubeconfigError::Load(format!(
             "error loading config file \"{}\": {e}",
