@@ -7,13 +7,17 @@
 //! marked as installing, so that no object carries provider labels the inventory does not
 //! account for, and a run that stops half-way is completed by the next one.
 
+mod plan;
 mod validate;
 
-use std::collections::HashSet;
 use std::time::Duration;
 
 use serde_json::Value;
 
+use plan::{
+    Requested, add_default_providers, already_installed, requested_providers, resume_interrupted,
+    without_resumed,
+};
 pub use validate::{
     MetadataByVersion, PlannedProvider, SKIP_CRD_NAME_PREFLIGHT_CHECK_ANNOTATION, ValidationError,
     compatible_contracts, provider_contract, validate, validate_crd_name,
@@ -21,7 +25,7 @@ pub use validate::{
 
 use crate::Client;
 use crate::cluster::cert_manager;
-use crate::cluster::inventory::{self, ContractCheck, InventoryEntry};
+use crate::cluster::inventory::{ContractCheck, InventoryEntry};
 use crate::cluster::wait::is_deployment_with_manager;
 use crate::cluster::{ApplyJob, ClusterError, ManagementCluster};
 use crate::components::{Components, ComponentsOptions};
@@ -29,7 +33,7 @@ use crate::config::ProviderConfig;
 use crate::error::{Error, ResultExt};
 use crate::object;
 use crate::progress::{Progress, ProgressEvent};
-use crate::provider::{CLUSTER_API_PROVIDER_NAME, ProviderRef, ProviderType};
+use crate::provider::{ProviderRef, ProviderType};
 use crate::repository::ProviderRepository;
 
 /// The provider name that means "none" (`--bootstrap -`).
@@ -138,97 +142,61 @@ impl Client {
         let first_run = add_default_providers(&mut options, &inventory);
         let mut requested = requested_providers(&options)?;
         resume_interrupted(&mut requested, &inventory);
-        let core = inventory
-            .iter()
-            .find(|e| e.provider_type() == Some(ProviderType::Core))
-            .cloned();
-        let (fetched, core_metadata) =
-            futures::join!(self.fetch_all(&requested, false, progress), async {
-                match &core {
-                    Some(entry) => Some(self.fetch_metadata(entry).await),
-                    None => None,
-                }
-            });
-        let fetched = fetched?;
-
-        let mut queue: Vec<Fetched> = fetched
-            .into_iter()
-            .filter(|f| !already_installed(&inventory, &f.components))
-            .collect();
-        // Stable: providers of a type keep their flag order.
-        queue.sort_by_key(|f| f.components.provider.provider_type.order());
-
-        let mut metadata = MetadataByVersion::new();
-        if let (Some(entry), Some(result)) = (&core, core_metadata) {
-            metadata.insert((entry.manifest_label(), entry.version.clone()), result);
-        }
-        for f in &queue {
-            metadata.insert(
-                (
-                    f.components.provider.manifest_label(),
-                    f.components.version.clone(),
-                ),
-                f.metadata.clone(),
-            );
-        }
-        let planned: Vec<PlannedProvider> = queue
-            .iter()
-            .map(|f| PlannedProvider {
-                entry: InventoryEntry::from_object(&f.components.inventory_object()),
-                objects: &f.components.objects,
-            })
-            .collect();
-        let existing = without_resumed(&inventory, &planned);
-        if let Err(e) = validate(&existing, &planned, &metadata) {
-            if options.validate {
-                return Err(e.into());
-            }
-            tracing::error!(error = %e, "Ignoring validation errors");
-        }
+        let (queue, metadata) = self.fetch_queue(&requested, &inventory, progress).await?;
+        check_plan(&queue, &inventory, &metadata, options.validate)?;
 
         self.ensure_cert_manager(&cluster, progress).await?;
-
-        // Every planned provider is recorded before any is installed: if this run stops, the
-        // next one finds the whole plan (entries marked installing) and completes it.
-        for f in &queue {
-            cluster
-                .ensure_namespace(&f.components.target_namespace)
-                .await?;
-            cluster
-                .write_inventory_entry(&f.components.inventory_object(), true)
-                .await?;
-        }
-        let mut installed = Vec::new();
-        for f in &queue {
-            install_provider(&cluster, &f.components, progress).await?;
-            installed.push(InstalledProvider {
-                label: f.components.provider.manifest_label(),
-                version: f.components.version.clone(),
-                namespace: f.components.target_namespace.clone(),
-            });
-        }
+        let installed = install_queue(&cluster, &queue, progress).await?;
         if options.wait_providers {
             tracing::info!("Waiting for providers to be available...");
             wait_providers(&cluster, &queue, options.wait_provider_timeout, progress).await?;
         }
         if first_run && options.log_usage_instructions {
-            for line in [
-                "",
-                "Your management cluster has been initialized successfully!",
-                "",
-                "You can now create your first workload cluster by running the following:",
-                "",
-                "  clusterctl generate cluster [name] --kubernetes-version [version] | kubectl apply -f -",
-                "",
-            ] {
-                tracing::info!("{line}");
-            }
+            log_usage_instructions();
         }
         Ok(InitReport {
             installed,
             first_run,
             api_requests: cluster.request_count(),
         })
+    }
+
+    /// Fetches the requested providers (and the metadata of the installed core provider) and
+    /// returns those not installed yet, in install order, with the metadata validation needs.
+    async fn fetch_queue(
+        &self,
+        requested: &[Requested],
+        inventory: &[InventoryEntry],
+        progress: &dyn Progress,
+    ) -> Result<(Vec<Fetched>, MetadataByVersion), Error> {
+        let core = inventory
+            .iter()
+            .find(|e| e.provider_type() == Some(ProviderType::Core));
+        let (fetched, core_metadata) =
+            futures::join!(self.fetch_all(requested, false, progress), async {
+                match core {
+                    Some(entry) => Some(self.fetch_metadata(entry).await),
+                    None => None,
+                }
+            });
+        let mut queue: Vec<Fetched> = fetched?
+            .into_iter()
+            .filter(|f| !already_installed(inventory, &f.components))
+            .collect();
+        // Stable: providers of a type keep their flag order.
+        queue.sort_by_key(|f| f.components.provider.provider_type.order());
+        let mut metadata = MetadataByVersion::new();
+        if let (Some(entry), Some(result)) = (core, core_metadata) {
+            metadata.insert((entry.manifest_label(), entry.version.clone()), result);
+        }
+        for f in &queue {
+            let key = (
+                f.components.provider.manifest_label(),
+                f.components.version.clone(),
+            );
+            metadata.insert(key, f.metadata.clone());
+        }
+        Ok((queue, metadata))
     }
 
     /// The container images `init` would need with these options (`clusterctl init
@@ -432,135 +400,73 @@ impl Client {
     }
 }
 
-/// clusterctl's `addDefaultProviders`: without exactly one core provider name in the inventory
-/// this is a first run, which installs cluster-api and kubeadm bootstrap and control plane
-/// unless other choices were given. Returns whether it is a first run.
-fn add_default_providers(options: &mut InitOptions, inventory: &[InventoryEntry]) -> bool {
-    if inventory::default_provider_name(inventory, ProviderType::Core).is_some() {
-        return false;
-    }
-    if options.core.as_deref().is_none_or(str::is_empty) {
-        options.core = Some(CLUSTER_API_PROVIDER_NAME.to_string());
-    }
-    if options.bootstrap.is_empty() {
-        options.bootstrap.push("kubeadm".to_string());
-    }
-    if options.control_plane.is_empty() {
-        options.control_plane.push("kubeadm".to_string());
-    }
-    true
-}
-
-/// A provider to fetch: type, `name[:version]` and target namespace.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Requested {
-    provider_type: ProviderType,
-    reference: String,
-    target_namespace: Option<String>,
-}
-
-/// The providers to fetch, in clusterctl's flag order, without the `-` placeholders.
-fn requested_providers(options: &InitOptions) -> Result<Vec<Requested>, Error> {
-    let mut out = Vec::new();
-    let target_namespace = options.target_namespace.clone().filter(|ns| !ns.is_empty());
-    let mut push = |provider_type, reference: &str| {
-        out.push(Requested {
-            provider_type,
-            reference: reference.to_string(),
-            target_namespace: target_namespace.clone(),
-        })
-    };
-    if let Some(core) = options.core.as_deref().filter(|c| !c.is_empty()) {
-        if core == NOOP_PROVIDER {
-            return Err(Error::Invalid(
-                "the '-' value can not be used for the core provider".into(),
-            ));
-        }
-        push(ProviderType::Core, core);
-    }
-    for (t, list) in [
-        (ProviderType::Bootstrap, &options.bootstrap),
-        (ProviderType::ControlPlane, &options.control_plane),
-        (ProviderType::Infrastructure, &options.infrastructure),
-        (ProviderType::Ipam, &options.ipam),
-        (ProviderType::RuntimeExtension, &options.runtime_extension),
-        (ProviderType::Addon, &options.addon),
-    ] {
-        for p in list.iter().filter(|p| p.as_str() != NOOP_PROVIDER) {
-            push(t, p);
-        }
-    }
-    Ok(out)
-}
-
-/// Adds the providers whose install a previous run started but did not finish (their inventory
-/// entry is still marked installing), at the recorded version and namespace, unless this run
-/// asks for them anyway.
-fn resume_interrupted(requested: &mut Vec<Requested>, inventory: &[InventoryEntry]) {
-    for entry in inventory.iter().filter(|e| e.installing) {
-        let Some(t) = entry.provider_type() else {
-            continue;
-        };
-        let asked = requested.iter().any(|r| {
-            r.provider_type == t
-                && r.reference.split(':').next() == Some(entry.provider_name.as_str())
-        });
-        if asked {
-            continue;
-        }
-        tracing::info!(
-            provider = %entry.manifest_label(),
-            version = %entry.version,
-            target_namespace = %entry.namespace,
-            "Resuming interrupted install"
-        );
-        requested.push(Requested {
-            provider_type: t,
-            reference: format!("{}:{}", entry.provider_name, entry.version),
-            target_namespace: Some(entry.namespace.clone()),
-        });
-    }
-}
-
-/// Whether the inventory already has this provider, namespace and version, fully installed.
-fn already_installed(inventory: &[InventoryEntry], c: &Components) -> bool {
-    inventory.iter().any(|e| {
-        !e.installing
-            && e.provider_name == c.provider.name
-            && e.type_name == c.provider.provider_type.as_str()
-            && e.namespace == c.target_namespace
-            && e.version == c.version
-    })
-}
-
-/// The inventory without the entries of interrupted installs this run resumes (same provider,
-/// type and namespace), which must not count as another instance.
-fn without_resumed(
+/// clusterctl's `Validate` on the cluster this run would produce; with `--validate=false` a
+/// failure is only logged.
+fn check_plan(
+    queue: &[Fetched],
     inventory: &[InventoryEntry],
-    queue: &[PlannedProvider<'_>],
-) -> Vec<InventoryEntry> {
-    let resumed: HashSet<(&str, &str, &str)> = queue
+    metadata: &MetadataByVersion,
+    enforce: bool,
+) -> Result<(), Error> {
+    let planned: Vec<PlannedProvider> = queue
         .iter()
-        .map(|p| {
-            (
-                p.entry.provider_name.as_str(),
-                p.entry.type_name.as_str(),
-                p.entry.namespace.as_str(),
-            )
+        .map(|f| PlannedProvider {
+            entry: InventoryEntry::from_object(&f.components.inventory_object()),
+            objects: &f.components.objects,
         })
         .collect();
-    inventory
-        .iter()
-        .filter(|e| {
-            !(e.installing
-                && resumed.contains(&(
-                    e.provider_name.as_str(),
-                    e.type_name.as_str(),
-                    e.namespace.as_str(),
-                )))
-        })
-        .cloned()
-        .collect()
+    let existing = without_resumed(inventory, &planned);
+    match validate(&existing, &planned, metadata) {
+        Ok(()) => Ok(()),
+        Err(e) if enforce => Err(e.into()),
+        Err(e) => {
+            tracing::error!(error = %e, "Ignoring validation errors");
+            Ok(())
+        }
+    }
+}
+
+/// Installs the queue in order. Every planned provider is recorded first: if this run stops,
+/// the next one finds the whole plan (entries marked installing) and completes it.
+async fn install_queue(
+    cluster: &ManagementCluster,
+    queue: &[Fetched],
+    progress: &dyn Progress,
+) -> Result<Vec<InstalledProvider>, Error> {
+    for f in queue {
+        cluster
+            .ensure_namespace(&f.components.target_namespace)
+            .await?;
+        cluster
+            .write_inventory_entry(&f.components.inventory_object(), true)
+            .await?;
+    }
+    let mut installed = Vec::new();
+    for f in queue {
+        install_provider(cluster, &f.components, progress).await?;
+        installed.push(InstalledProvider {
+            label: f.components.provider.manifest_label(),
+            version: f.components.version.clone(),
+            namespace: f.components.target_namespace.clone(),
+        });
+    }
+    Ok(installed)
+}
+
+/// clusterctl's closing lines after a first run (its wording, `clusterctl` included, so that
+/// scripts reading them keep working).
+fn log_usage_instructions() {
+    for line in [
+        "",
+        "Your management cluster has been initialized successfully!",
+        "",
+        "You can now create your first workload cluster by running the following:",
+        "",
+        "  clusterctl generate cluster [name] --kubernetes-version [version] | kubectl apply -f -",
+        "",
+    ] {
+        tracing::info!("{line}");
+    }
 }
 
 /// Installs one provider whose inventory entry is already written (marked installing): its
@@ -621,142 +527,4 @@ async fn wait_providers(
     }))
     .await;
     results.into_iter().collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn entry(name: &str, t: &str, ns: &str, version: &str, installing: bool) -> InventoryEntry {
-        InventoryEntry {
-            name: name.into(),
-            namespace: ns.into(),
-            provider_name: name.into(),
-            type_name: t.into(),
-            version: version.into(),
-            installing,
-        }
-    }
-
-    #[test]
-    fn first_run_adds_the_defaults_unless_chosen() {
-        let mut o = InitOptions {
-            bootstrap: vec!["-".into()],
-            ..InitOptions::default()
-        };
-        assert!(add_default_providers(&mut o, &[]));
-        assert_eq!(o.core.as_deref(), Some("cluster-api"));
-        assert_eq!(o.bootstrap, ["-"]);
-        assert_eq!(o.control_plane, ["kubeadm"]);
-        let requested: Vec<(ProviderType, String)> = requested_providers(&o)
-            .unwrap()
-            .into_iter()
-            .map(|r| (r.provider_type, r.reference))
-            .collect();
-        assert_eq!(
-            requested,
-            vec![
-                (ProviderType::Core, "cluster-api".to_string()),
-                (ProviderType::ControlPlane, "kubeadm".to_string())
-            ]
-        );
-
-        let mut later = InitOptions::default();
-        let inventory = [entry(
-            "cluster-api",
-            "CoreProvider",
-            "capi-system",
-            "v1.13.5",
-            false,
-        )];
-        assert!(!add_default_providers(&mut later, &inventory));
-        assert!(later.core.is_none() && later.bootstrap.is_empty());
-    }
-
-    #[test]
-    fn core_cannot_be_skipped() {
-        let o = InitOptions {
-            core: Some("-".into()),
-            ..InitOptions::default()
-        };
-        assert_eq!(
-            requested_providers(&o).unwrap_err().to_string(),
-            "the '-' value can not be used for the core provider"
-        );
-    }
-
-    #[test]
-    fn interrupted_installs_are_requested_again() {
-        let inventory = vec![
-            entry(
-                "cluster-api",
-                "CoreProvider",
-                "capi-system",
-                "v1.13.5",
-                true,
-            ),
-            entry(
-                "docker",
-                "InfrastructureProvider",
-                "capd-system",
-                "v1.13.5",
-                true,
-            ),
-            entry(
-                "kubeadm",
-                "BootstrapProvider",
-                "capi-kubeadm-bootstrap-system",
-                "v1.13.5",
-                false,
-            ),
-        ];
-        let mut requested = vec![Requested {
-            provider_type: ProviderType::Infrastructure,
-            reference: "docker".into(),
-            target_namespace: None,
-        }];
-        resume_interrupted(&mut requested, &inventory);
-        assert_eq!(
-            requested[1],
-            Requested {
-                provider_type: ProviderType::Core,
-                reference: "cluster-api:v1.13.5".into(),
-                target_namespace: Some("capi-system".into()),
-            }
-        );
-        assert_eq!(requested.len(), 2);
-    }
-
-    #[test]
-    fn interrupted_installs_are_resumed_not_duplicated() {
-        let inventory = vec![
-            entry(
-                "cluster-api",
-                "CoreProvider",
-                "capi-system",
-                "v1.13.5",
-                true,
-            ),
-            entry(
-                "docker",
-                "InfrastructureProvider",
-                "capd-system",
-                "v1.13.5",
-                true,
-            ),
-        ];
-        let planned = [PlannedProvider {
-            entry: entry(
-                "cluster-api",
-                "CoreProvider",
-                "capi-system",
-                "v1.13.5",
-                false,
-            ),
-            objects: &[],
-        }];
-        let left = without_resumed(&inventory, &planned);
-        assert_eq!(left.len(), 1);
-        assert_eq!(left[0].provider_name, "docker");
-    }
 }
