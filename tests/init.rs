@@ -893,13 +893,17 @@ fn list_images_names_every_image_init_needs() {
     assert!(provider_entries(&cp).is_empty());
 
     // cert-manager managed by someone else must already work: init waits for it, then fails.
-    let absolute = std::fs::read_to_string(test_config())
-        .unwrap()
-        .replace("file://./", &format!("file://{}/", root().join("testdata").display()));
+    let absolute = std::fs::read_to_string(test_config()).unwrap().replace(
+        "file://./",
+        &format!("file://{}/", root().join("testdata").display()),
+    );
     let external = home.path().join("external.yaml");
     std::fs::write(
         &external,
-        absolute.replace("  version: \"v1.21.1\"", "  version: \"v1.21.1\"\n  externallyProvisioned: true\n  timeout: 3s"),
+        absolute.replace(
+            "  version: \"v1.21.1\"",
+            "  version: \"v1.21.1\"\n  externallyProvisioned: true\n  timeout: 3s",
+        ),
     )
     .unwrap();
     let started = Instant::now();
