@@ -45,9 +45,13 @@ impl<'a> Management<'a> {
             e.context("management cluster not available. Cannot auto-discover default infrastructure provider. Please specify an infrastructure provider")
         })?;
         let cluster = self.connect().await?;
-        cluster.ensure_inventory_crd(false).await.map_err(|e| {
-            Error::from(e).context("provider custom resource definitions (CRDs) are not installed")
-        })?;
+        cluster
+            .ensure_inventory_crd(self.client.cluster_topology())
+            .await
+            .map_err(|e| {
+                Error::from(e)
+                    .context("provider custom resource definitions (CRDs) are not installed")
+            })?;
         let inventory = cluster.list_providers().await?;
         inventory::default_provider_name(&inventory, ProviderType::Infrastructure).ok_or_else(|| {
             Error::Invalid(
@@ -64,7 +68,9 @@ impl<'a> Management<'a> {
             ))
         })?;
         let cluster = self.connect().await?;
-        cluster.ensure_inventory_crd(false).await.map_err(|e| {
+        cluster
+            .ensure_inventory_crd(self.client.cluster_topology())
+            .await.map_err(|e| {
             Error::from(e).context(format!(
                 "failed to identify the default version for the provider {name:?}. Please specify a version"
             ))

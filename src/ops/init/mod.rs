@@ -231,7 +231,9 @@ impl Client {
         Ok(images)
     }
 
-    fn cluster_topology(&self) -> bool {
+    /// `CLUSTER_TOPOLOGY=true` in the environment raises the minimum Kubernetes version, as
+    /// clusterctl's proxy reads it (from the process environment only).
+    pub(crate) fn cluster_topology(&self) -> bool {
         self.config()
             .env()
             .get("CLUSTER_TOPOLOGY")
