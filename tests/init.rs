@@ -866,6 +866,43 @@ fn a_killed_init_is_completed_by_the_next_run() {
 }
 
 #[test]
+fn a_namespace_stuck_terminating_does_not_block_the_cert_manager_check() {
+    let cp = ControlPlane::start("init-stuck-ns");
+    let home = tempfile::tempdir().unwrap();
+    assert!(
+        init(&cp, home.path(), &["-b", "-", "-c", "-"])
+            .status
+            .success()
+    );
+    // Without a namespace controller the check's namespace never goes away.
+    cp.stop_namespace_controller();
+    std::thread::sleep(Duration::from_millis(500));
+    let terminating = |name: &str| {
+        cp.block_on(async {
+            let c = cp.client().await;
+            get_object(&c, "v1", "Namespace", "", name)
+                .await
+                .is_some_and(|ns| !ns["metadata"]["deletionTimestamp"].is_null())
+        })
+    };
+    let first = init(&cp, home.path(), &["-b", "-", "-c", "-"]);
+    assert!(first.status.success());
+    assert!(terminating("cert-manager-test"));
+    let started = Instant::now();
+    let again = init(&cp, home.path(), &["-b", "-", "-c", "-"]);
+    assert!(again.status.success());
+    assert_eq!(
+        stderr(&again),
+        "Fetching providers\nSkipping installing cert-manager as it is already installed\n"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
+        "took {:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
 fn list_images_names_every_image_init_needs() {
     let cp = ControlPlane::start("init-images");
     let home = tempfile::tempdir().unwrap();

@@ -27,6 +27,8 @@ pub const CERT_MANAGER_IMAGE_COMPONENT: &str = "cert-manager";
 pub const TEST_RESOURCES: &str = include_str!("assets/cert-manager-test-resources.yaml");
 const TEST_NAMESPACE: &str = "cert-manager-test";
 const POLL_INTERVAL: Duration = Duration::from_secs(1);
+/// How long a terminating `cert-manager-test` namespace is waited for.
+const TEST_NAMESPACE_GRACE: Duration = Duration::from_secs(10);
 
 /// clusterctl's `getManifestObjs` after the download: parses the manifest, applies image
 /// overrides (component `cert-manager`), and marks every object with clusterctl's labels and the
@@ -99,8 +101,17 @@ impl ManagementCluster {
         if retry {
             tracing::info!("Waiting for cert-manager to be available...");
         }
-        let objects = test_objects();
-        self.wait_test_namespace_gone(timeout).await?;
+        let mut objects = test_objects();
+        let namespace = self.test_namespace(timeout).await?;
+        if namespace != TEST_NAMESPACE {
+            for obj in &mut objects {
+                if object::kind(obj) == "Namespace" {
+                    object::set_name(obj, &namespace);
+                } else {
+                    object::set_namespace(obj, &namespace);
+                }
+            }
+        }
         for obj in &objects {
             let deadline = Instant::now() + timeout;
             loop {
@@ -133,24 +144,29 @@ impl ManagementCluster {
         Ok(())
     }
 
-    /// A `cert-manager-test` namespace still terminating from the previous check would refuse
-    /// the test objects: wait for it to go away first.
-    async fn wait_test_namespace_gone(&self, timeout: Duration) -> Result<(), ClusterError> {
+    /// The namespace of the readiness test: `cert-manager-test`, as in clusterctl. When the
+    /// previous check's namespace is still terminating it would refuse the test objects: it is
+    /// waited for a little, and if it is stuck (a cluster without a namespace controller, a
+    /// finalizer that never completes) a namespace of this run's own is used instead.
+    async fn test_namespace(&self, timeout: Duration) -> Result<String, ClusterError> {
         let r = ObjectRef::new("v1", "Namespace", "", TEST_NAMESPACE);
-        let deadline = Instant::now() + timeout;
+        let deadline = Instant::now() + timeout.min(TEST_NAMESPACE_GRACE);
         loop {
             let Some(ns) = self.get(&r).await? else {
-                return Ok(());
+                return Ok(TEST_NAMESPACE.to_string());
             };
             if object::get_path(&ns, &["metadata", "deletionTimestamp"]).is_none_or(Value::is_null)
             {
-                return Ok(());
+                return Ok(TEST_NAMESPACE.to_string());
             }
             if Instant::now() >= deadline {
-                return Err(ClusterError::CertManager(format!(
-                    "namespace {TEST_NAMESPACE} of the previous cert-manager check is still terminating after {}; check what holds it (kubectl get namespace {TEST_NAMESPACE} -o yaml)",
-                    go_duration(timeout)
-                )));
+                let secs = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map(|d| d.as_secs())
+                    .unwrap_or(0);
+                let fresh = format!("{TEST_NAMESPACE}-{secs}");
+                tracing::debug!(namespace = %fresh, "Namespace cert-manager-test is stuck terminating; checking cert-manager in");
+                return Ok(fresh);
             }
             tokio::time::sleep(Duration::from_millis(250)).await;
         }

@@ -96,6 +96,12 @@ impl ControlPlane {
         client_for(&self.kubeconfig).await
     }
 
+    /// Stops finishing namespace deletions: from now on deleted namespaces stay Terminating,
+    /// as on a cluster without kube-controller-manager.
+    pub fn stop_namespace_controller(&self) {
+        self.stop_controller.store(true, Ordering::Relaxed);
+    }
+
     /// `hack/control-plane.sh restart-apiserver`.
     pub fn restart_apiserver(&self) {
         script(&["restart-apiserver", &self.name]);
