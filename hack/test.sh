@@ -25,8 +25,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# The management cluster of the tests: kube-apiserver and etcd, built once per version.
-hack/build-control-plane.sh >/dev/null
+# The management cluster of the tests (kube-apiserver and etcd) and upstream clusterctl for the
+# interoperability tests, built once per version.
+hack/build-control-plane.sh --clusterctl >/dev/null
 
 extra=()
 if [ "${1:-}" = "--" ]; then shift; extra=("$@"); fi

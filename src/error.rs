@@ -2,9 +2,11 @@
 //! `Display` shows one link of the chain; `{:#}` through anyhow, or walking `source()`, gives
 //! clusterctl's `context: cause` form.
 
+use crate::cluster::ClusterError;
 use crate::cluster::kubeconfig::KubeconfigError;
 use crate::components::ComponentsError;
 use crate::config::ConfigError;
+use crate::ops::init::ValidationError;
 use crate::provider::ProviderRefError;
 use crate::repository::RepositoryError;
 use crate::template::TemplateError;
@@ -27,6 +29,12 @@ pub enum Error {
     /// Kubeconfig loading.
     #[error(transparent)]
     Kubeconfig(#[from] KubeconfigError),
+    /// The management cluster.
+    #[error(transparent)]
+    Cluster(#[from] ClusterError),
+    /// `init`'s validation of the planned management cluster.
+    #[error(transparent)]
+    Validation(#[from] ValidationError),
     /// Variable substitution.
     #[error(transparent)]
     Template(#[from] TemplateError),

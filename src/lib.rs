@@ -30,6 +30,7 @@ mod error;
 pub mod fetch;
 pub mod object;
 pub mod ops;
+pub mod progress;
 pub mod provider;
 pub mod repository;
 pub mod template;
@@ -43,6 +44,8 @@ pub use error::{Error, ResultExt};
 pub use ops::generate::{
     GenerateClusterOptions, GenerateProviderOptions, ProcessYamlOptions, TemplateSource,
 };
+pub use ops::init::{InitOptions, InitReport, InstalledProvider};
+pub use progress::{NoProgress, Progress, ProgressEvent};
 pub use provider::{ProviderRef, ProviderType};
 
 /// How to build a [`Client`].

@@ -101,6 +101,82 @@ impl fmt::Display for Version {
     }
 }
 
+/// Go's `semver.ParseTolerant` (blang/semver): surrounding spaces, a leading `v` and missing
+/// minor or patch parts (`1.2` is `1.2.0`) are accepted.
+pub fn parse_tolerant(text: &str) -> Option<Version> {
+    let text = text.trim();
+    let bare = text.strip_prefix('v').unwrap_or(text);
+    let split = bare.find(['-', '+']).unwrap_or(bare.len());
+    let (core, rest) = bare.split_at(split);
+    let parts = core.split('.').count();
+    if parts == 0 || parts > 3 {
+        return None;
+    }
+    let padded = format!("{core}{}{rest}", ".0".repeat(3 - parts));
+    padded.parse().ok()
+}
+
+/// The result of [`compare_with_build_tags`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BuildOrdering {
+    /// Lower.
+    Less,
+    /// Equal, build metadata included.
+    Equal,
+    /// Higher.
+    Greater,
+    /// Same version with build metadata that cannot be ordered (e.g. two commit hashes).
+    Different,
+}
+
+/// Cluster API's `version.Compare(a, b, WithBuildTags())`: semver precedence, then build
+/// metadata compared identifier by identifier — numbers numerically and below words, words only
+/// for equality (unequal words give [`BuildOrdering::Different`]), the longer list higher.
+pub fn compare_with_build_tags(a: &Version, b: &Version) -> BuildOrdering {
+    match a.cmp(b) {
+        Ordering::Less => return BuildOrdering::Less,
+        Ordering::Greater => return BuildOrdering::Greater,
+        Ordering::Equal => {}
+    }
+    let ids = |v: &Version| -> Vec<String> {
+        if v.build().is_empty() {
+            Vec::new()
+        } else {
+            v.build().split('.').map(str::to_string).collect()
+        }
+    };
+    let (x, y) = (ids(a), ids(b));
+    for (p, q) in x.iter().zip(y.iter()) {
+        let pn = p
+            .parse::<u64>()
+            .ok()
+            .filter(|_| p.bytes().all(|c| c.is_ascii_digit()));
+        let qn = q
+            .parse::<u64>()
+            .ok()
+            .filter(|_| q.bytes().all(|c| c.is_ascii_digit()));
+        let step = match (pn, qn) {
+            (Some(_), None) => BuildOrdering::Less,
+            (None, Some(_)) => BuildOrdering::Greater,
+            (Some(m), Some(n)) => match m.cmp(&n) {
+                Ordering::Less => BuildOrdering::Less,
+                Ordering::Equal => BuildOrdering::Equal,
+                Ordering::Greater => BuildOrdering::Greater,
+            },
+            (None, None) if p == q => BuildOrdering::Equal,
+            (None, None) => BuildOrdering::Different,
+        };
+        if step != BuildOrdering::Equal {
+            return step;
+        }
+    }
+    match x.len().cmp(&y.len()) {
+        Ordering::Less => BuildOrdering::Less,
+        Ordering::Equal => BuildOrdering::Equal,
+        Ordering::Greater => BuildOrdering::Greater,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -151,6 +227,40 @@ mod tests {
                 .unwrap()
                 .cmp(&"v1.0.0+b".parse().unwrap()),
             Ordering::Equal
+        );
+    }
+
+    #[test]
+    fn tolerant_parsing_and_build_tags() {
+        assert_eq!(parse_tolerant(" v1.2 ").unwrap().tag(), "v1.2.0");
+        assert_eq!(parse_tolerant("1").unwrap().tag(), "v1.0.0");
+        assert!(parse_tolerant("x").is_none());
+        let v = |s: &str| parse_tolerant(s).unwrap();
+        use BuildOrdering::*;
+        assert_eq!(
+            compare_with_build_tags(&v("v1.5.3"), &v("v1.5.3+h4fd4")),
+            Less
+        );
+        assert_eq!(
+            compare_with_build_tags(&v("v1.5.3+h4fd5"), &v("v1.5.3+h4fd4")),
+            Different
+        );
+        assert_eq!(
+            compare_with_build_tags(&v("v1.5.3+build.2"), &v("v1.5.3+build.1")),
+            Greater
+        );
+        assert_eq!(
+            compare_with_build_tags(&v("v1.5.3+build.2"), &v("v1.5.3+build.3")),
+            Less
+        );
+        assert_eq!(
+            compare_with_build_tags(&v("v1.5.3+1"), &v("v1.5.3+a")),
+            Less
+        );
+        assert_eq!(compare_with_build_tags(&v("v1.4.0+z"), &v("v1.5.3")), Less);
+        assert_eq!(
+            compare_with_build_tags(&v("v1.5.3+x.1"), &v("v1.5.3+x.1")),
+            Equal
         );
     }
 }

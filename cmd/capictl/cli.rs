@@ -40,6 +40,12 @@ pub struct GlobalArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Initialize a management cluster
+    #[command(
+        long_about = "Initialize a management cluster.\n\nInstalls Cluster API core components, the kubeadm bootstrap provider,\nand the selected bootstrap and infrastructure providers.\n\nThe management cluster must be an existing Kubernetes cluster, make sure\nto have enough privileges to install the desired components.\n\nUse 'capictl config repositories' to get a list of available providers and their configuration; if\nnecessary, edit $XDG_CONFIG_HOME/cluster-api/clusterctl.yaml file to add new provider or to customize existing ones.\n\nSome providers require environment variables to be set before running capictl init.\nRefer to the provider documentation, or use 'capictl generate provider --infrastructure [name] --describe'\nto get a list of required variables.\n\nSee https://cluster-api.sigs.k8s.io for more details.",
+        after_help = "Examples:\n  # Initialize a management cluster, by installing the given infrastructure provider.\n  #\n  # Note: when this command is executed on an empty management cluster,\n  #       it automatically triggers the installation of the Cluster API core provider.\n  capictl init --infrastructure=aws\n\n  # Initialize a management cluster with a specific version of the given infrastructure provider.\n  capictl init --infrastructure=aws:v0.4.1\n\n  # Initialize a management cluster with a custom kubeconfig path and the given infrastructure provider.\n  capictl init --kubeconfig=foo.yaml --infrastructure=aws\n\n  # Initialize a management cluster with multiple infrastructure providers.\n  capictl init --infrastructure=aws,vsphere\n\n  # Initialize a management cluster with a custom target namespace for the provider resources.\n  capictl init --infrastructure aws --target-namespace foo"
+    )]
+    Init(Box<InitArgs>),
     /// Generate yaml using clusterctl yaml processor
     #[command(subcommand)]
     Generate(Box<GenerateCommand>),
@@ -99,6 +105,100 @@ pub struct RepositoriesArgs {
     /// Output format. Valid values: [yaml text].
     #[arg(short, long, default_value = "text")]
     pub output: String,
+}
+
+/// `init`: its own flags, and the provider flags it shares with `init list-images`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    #[command(subcommand)]
+    pub command: Option<InitCommand>,
+    /// Path to the kubeconfig for the management cluster. If unspecified, default discovery rules apply.
+    #[arg(long, global = true, default_value = "", hide_default_value = true)]
+    pub kubeconfig: String,
+    /// Context to be used within the kubeconfig file. If empty, current context will be used.
+    #[arg(
+        long = "kubeconfig-context",
+        global = true,
+        default_value = "",
+        hide_default_value = true
+    )]
+    pub kubeconfig_context: String,
+    /// Core provider version (e.g. cluster-api:v1.1.5) to add to the management cluster. If unspecified, Cluster API's latest release is used.
+    #[arg(long, global = true, default_value = "", hide_default_value = true)]
+    pub core: String,
+    /// Infrastructure providers and versions (e.g. aws:v0.5.0) to add to the management cluster.
+    #[arg(short = 'i', long, global = true, value_delimiter = ',', action = clap::ArgAction::Append)]
+    pub infrastructure: Vec<String>,
+    /// Bootstrap providers and versions (e.g. kubeadm:v1.1.5) to add to the management cluster. If unspecified, Kubeadm bootstrap provider's latest release is used.
+    #[arg(short = 'b', long, global = true, value_delimiter = ',', action = clap::ArgAction::Append)]
+    pub bootstrap: Vec<String>,
+    /// Control plane providers and versions (e.g. kubeadm:v1.1.5) to add to the management cluster. If unspecified, the Kubeadm control plane provider's latest release is used.
+    #[arg(short = 'c', long = "control-plane", global = true, value_delimiter = ',', action = clap::ArgAction::Append)]
+    pub control_plane: Vec<String>,
+    /// IPAM providers and versions (e.g. in-cluster:v0.1.0) to add to the management cluster.
+    #[arg(long, global = true, value_delimiter = ',', action = clap::ArgAction::Append)]
+    pub ipam: Vec<String>,
+    /// Runtime extension providers and versions to add to the management cluster; please note that capictl doesn't include any default runtime extensions and thus it is required to use custom configuration files to register runtime extensions.
+    #[arg(long = "runtime-extension", global = true, value_delimiter = ',', action = clap::ArgAction::Append)]
+    pub runtime_extension: Vec<String>,
+    /// Add-on providers and versions (e.g. helm:v0.1.0) to add to the management cluster.
+    #[arg(long, global = true, value_delimiter = ',', action = clap::ArgAction::Append)]
+    pub addon: Vec<String>,
+    /// The target namespace where the providers should be deployed. If unspecified, the provider components' default namespace is used.
+    #[arg(
+        short = 'n',
+        long = "target-namespace",
+        default_value = "",
+        hide_default_value = true
+    )]
+    pub target_namespace: String,
+    /// Wait for providers to be installed.
+    #[arg(
+        long = "wait-providers",
+        num_args = 0..=1,
+        require_equals = true,
+        default_value_t = false,
+        default_missing_value = "true",
+        action = clap::ArgAction::Set,
+        value_parser = parse_go_bool
+    )]
+    pub wait_providers: bool,
+    /// Wait timeout per provider installation in seconds. This value is ignored if --wait-providers is false
+    #[arg(long = "wait-provider-timeout", default_value_t = 300)]
+    pub wait_provider_timeout: u64,
+    /// If true, capictl will validate that the deployments will succeed on the management cluster.
+    #[arg(
+        long,
+        num_args = 0..=1,
+        require_equals = true,
+        default_value_t = true,
+        default_missing_value = "true",
+        action = clap::ArgAction::Set,
+        value_parser = parse_go_bool
+    )]
+    pub validate: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum InitCommand {
+    /// Lists the container images required for initializing the management cluster
+    #[command(
+        name = "list-images",
+        long_about = "Lists the container images required for initializing the management cluster.\n\nSee https://cluster-api.sigs.k8s.io for more details.",
+        after_help = "Examples:\n  # Lists the container images required for initializing the management cluster.\n  #\n  # Note: This command is a dry-run; it won't perform any action other than printing to screen.\n  capictl init list-images --infrastructure aws\n\n  # List infrastructure, bootstrap, control-plane and core images\n  capictl init list-images --infrastructure vcd --bootstrap kubeadm --control-plane nested --core cluster-api:v1.2.0"
+    )]
+    ListImages,
+}
+
+/// Go's `strconv.ParseBool`, which pflag uses for boolean flags.
+fn parse_go_bool(value: &str) -> Result<bool, String> {
+    match value {
+        "1" | "t" | "T" | "TRUE" | "true" | "True" => Ok(true),
+        "0" | "f" | "F" | "FALSE" | "false" | "False" => Ok(false),
+        other => Err(format!(
+            "strconv.ParseBool: parsing {other:?}: invalid syntax"
+        )),
+    }
 }
 
 /// Flags naming a management cluster.

@@ -110,19 +110,48 @@ pub fn init(verbosity: Option<u8>, config: &capictl::Config) -> anyhow::Result<(
     };
     let filter = tracing_subscriber::filter::Targets::new()
         .with_target("capictl", max)
+        // Other crates (kube, hyper) only at -v 9 and above: capictl reports their failures.
         .with_default(if level >= 9 {
-            Level::DEBUG
+            tracing_subscriber::filter::LevelFilter::DEBUG
         } else {
-            Level::WARN
+            tracing_subscriber::filter::LevelFilter::OFF
         });
     use tracing_subscriber::layer::SubscriberExt;
     use tracing_subscriber::util::SubscriberInitExt;
     let layer = tracing_subscriber::fmt::layer()
         .event_format(ClusterctlFormat)
-        .with_writer(std::io::stderr);
+        .with_writer(|| LogLine(Vec::new()));
     let _ = tracing_subscriber::registry()
         .with(layer)
         .with(filter)
         .try_init();
     Ok(())
+}
+
+/// One formatted log entry, written out when dropped: above the progress bars while they are
+/// drawn, else straight to stderr.
+struct LogLine(Vec<u8>);
+
+impl std::io::Write for LogLine {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Drop for LogLine {
+    fn drop(&mut self) {
+        if self.0.is_empty() {
+            return;
+        }
+        let text = String::from_utf8_lossy(&self.0);
+        if !crate::progress::print_above_bars(text.trim_end_matches('\n')) {
+            use std::io::Write as _;
+            let _ = std::io::stderr().lock().write_all(&self.0);
+        }
+    }
 }

@@ -6,8 +6,10 @@ mod cli;
 mod completion;
 mod config_cmd;
 mod generate;
+mod init;
 mod logging;
 mod output;
+mod progress;
 mod version;
 
 use std::process::ExitCode;
@@ -83,6 +85,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Config(ConfigCommand::Repositories(args)) => {
             config_cmd::repositories(&client, &args)
         }
+        Command::Init(args) => init::run(&client, *args).await,
         Command::Generate(command) => match *command {
             GenerateCommand::Cluster(args) => generate::cluster(&client, args).await,
             GenerateCommand::Provider(args) => generate::provider(&client, args).await,

@@ -130,11 +130,17 @@ impl LoadedKubeconfig {
             ));
         }
         let name = self.context_name(selector);
+        let explicit = selector.context.as_deref().is_some_and(|c| !c.is_empty());
         let Some(context) = self.context(name) else {
+            // client-go words a missing --context and a dangling current-context differently.
             return Err(KubeconfigError::NoConfig(if name.is_empty() {
                 "no configuration has been provided, try setting KUBERNETES_MASTER environment variable".into()
+            } else if explicit {
+                format!("context {name:?} does not exist")
             } else {
-                format!("context was not found for specified context: {name}")
+                format!(
+                    "context was not found for specified context: {name}, cluster has no server defined"
+                )
             }));
         };
         let cluster_name = context
@@ -157,8 +163,15 @@ impl LoadedKubeconfig {
 }
 
 fn read_file(path: &Path) -> Result<Value, KubeconfigError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| KubeconfigError::Load(format!("stat {}: {}", path.display(), e)))?;
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        // Go's wording of the common cases, as client-go reports them.
+        let reason = match e.kind() {
+            std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
+            std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+            _ => e.to_string(),
+        };
+        KubeconfigError::Load(format!("stat {}: {reason}", path.display()))
+    })?;
     let docs = crate::yaml::parse_documents(&text).map_err(|e| {
         KubeconfigError::Load(format!(
             "error loading config file \"{}\": {e}",

@@ -1,4 +1,28 @@
-//! The management cluster: kubeconfig handling (and, as it grows, connection, discovery,
-//! apply and inventory).
+//! The management cluster through kube-rs: connecting with a kubeconfig
+//! ([`ManagementCluster::connect`]), resolving kinds, the apply engine (server-side apply in
+//! stages, with retries and the take-over of objects clusterctl created), clusterctl's provider
+//! inventory, cert-manager, and the waits. Nothing here knows about providers' repositories or
+//! the terminal: `ops` feeds it processed objects, and progress goes through
+//! [`crate::progress::Progress`].
 
+pub mod apply;
+pub mod backoff;
+pub mod cert_manager;
+mod connect;
+mod error;
+pub mod inventory;
 pub mod kubeconfig;
+pub mod managed_fields;
+mod objects;
+mod resources;
+pub mod wait;
+
+pub use apply::{ApplyJob, ApplyStages};
+pub use connect::{
+    MINIMUM_KUBERNETES_VERSION, MINIMUM_KUBERNETES_VERSION_CLUSTER_TOPOLOGY, ManagementCluster,
+    check_kubernetes_version,
+};
+pub use error::{ApiFailure, ClusterError, FailureKind, go_duration};
+pub use inventory::{ContractCheck, InventoryEntry};
+pub use objects::ObjectRef;
+pub use resources::{ResourceResolver, ResourceType, gvk_string};

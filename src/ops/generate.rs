@@ -5,14 +5,20 @@ use std::path::PathBuf;
 
 use serde_json::Value;
 
+use super::cluster_class::{ClassSource, add_cluster_classes};
+use super::management::Management;
 use crate::Client;
+use crate::cluster::ObjectRef;
+use crate::cluster::inventory::ContractCheck;
 use crate::cluster::kubeconfig::{KubeconfigSelector, LoadedKubeconfig};
 use crate::components::{Components, ComponentsOptions, Template, TemplateInput};
 use crate::error::{Error, ResultExt};
-use crate::object;
 use crate::provider::{self, ProviderRef, ProviderType};
 use crate::repository::{COMPATIBLE_CONTRACTS, ProviderRepository};
 use crate::version::Version;
+
+/// The ConfigMap data key read when `--from-config-map-key` is not given.
+pub const DEFAULT_CONFIG_MAP_KEY: &str = "template";
 
 /// Where `generate cluster` reads its template from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -133,30 +139,29 @@ impl Client {
         set_template_variables(&mut config, &options, &namespace)?;
         let lookup = |name: &str| config.get(name);
         match source {
-            TemplateSource::Repository { infrastructure, flavor } => {
+            TemplateSource::Repository {
+                infrastructure,
+                flavor,
+            } => {
+                let management = Management::new(self, &options.kubeconfig, kubeconfig);
+                if options.kubeconfig.path.is_some() {
+                    management
+                        .connect()
+                        .await?
+                        .check_capi_contract(ContractCheck {
+                            allow_not_installed: true,
+                            allow_any_contract: false,
+                        })
+                        .await?;
+                }
                 let infrastructure = match infrastructure.filter(|i| !i.is_empty()) {
                     Some(i) => i,
-                    None => {
-                        kubeconfig.check_usable(&options.kubeconfig).map_err(|e| {
-                            Error::from(e).context("management cluster not available. Cannot auto-discover default infrastructure provider. Please specify an infrastructure provider")
-                        })?;
-                        return Err(Error::Invalid(
-                            "management cluster not available. Cannot auto-discover default infrastructure provider. Please specify an infrastructure provider".into(),
-                        ));
-                    }
+                    None => management.default_infrastructure().await?,
                 };
                 let reference: ProviderRef = infrastructure.parse()?;
-                let Some(version) = reference.version.clone() else {
-                    kubeconfig.check_usable(&options.kubeconfig).map_err(|e| {
-                        Error::from(e).context(format!(
-                            "management cluster not available. Cannot auto-discover version for the provider {:?} automatically. Please specify a version",
-                            reference.name
-                        ))
-                    })?;
-                    return Err(Error::Invalid(format!(
-                        "management cluster not available. Cannot auto-discover version for the provider {:?} automatically. Please specify a version",
-                        reference.name
-                    )));
+                let version = match reference.version.clone() {
+                    Some(v) => v,
+                    None => management.installed_version(&reference.name).await?,
                 };
                 let provider = config.provider(&reference.name, ProviderType::Infrastructure)?;
                 let repo = ProviderRepository::open(provider, &config, self.fetcher()).await?;
@@ -171,10 +176,20 @@ impl Client {
                     target_namespace: Some(&namespace),
                     skip_template_process: options.list_variables_only,
                 })?;
-                add_cluster_classes(&repo, &version, template, &namespace, &lookup, options.list_variables_only).await
+                let classes = ClassSource {
+                    repo: &repo,
+                    version: &version,
+                    namespace: &namespace,
+                    lookup: &lookup,
+                    list_variables_only: options.list_variables_only,
+                };
+                add_cluster_classes(&classes, &management, template).await
             }
             TemplateSource::Url(url) => {
-                let raw = self.read_url(&url, options.stdin.take()).await.context("invalid GetFromURL operation")?;
+                let raw = self
+                    .read_url(&url, options.stdin.take())
+                    .await
+                    .context("invalid GetFromURL operation")?;
                 Ok(Template::new(TemplateInput {
                     raw: &raw,
                     lookup: &lookup,
@@ -182,9 +197,54 @@ impl Client {
                     skip_template_process: options.list_variables_only,
                 })?)
             }
-            TemplateSource::ConfigMap { .. } => Err(Error::Invalid(
-                "reading templates from a ConfigMap needs a reachable management cluster, which this build of capictl cannot contact yet; save the template to a file and use --from".into(),
-            )),
+            TemplateSource::ConfigMap {
+                namespace: cm_namespace,
+                name,
+                key,
+            } => {
+                let management = Management::new(self, &options.kubeconfig, kubeconfig);
+                let cm_namespace = match cm_namespace.filter(|n| !n.is_empty()) {
+                    Some(ns) => ns,
+                    None => management
+                        .kubeconfig
+                        .current_namespace(&options.kubeconfig)?,
+                };
+                let key = key
+                    .filter(|k| !k.is_empty())
+                    .unwrap_or_else(|| DEFAULT_CONFIG_MAP_KEY.to_string());
+                if name.is_empty() {
+                    return Err(Error::Invalid(
+                        "invalid GetFromConfigMap operation: missing configMapName value".into(),
+                    ));
+                }
+                let cluster = management.connect().await?;
+                let cm = cluster
+                    .get(&ObjectRef::new("v1", "ConfigMap", &cm_namespace, &name))
+                    .await
+                    .map_err(|e| {
+                        Error::from(e).context(format!("error reading ConfigMap {cm_namespace}/{name}"))
+                    })?
+                    .ok_or_else(|| {
+                        Error::Invalid(format!(
+                            "error reading ConfigMap {cm_namespace}/{name}: configmaps {name:?} not found"
+                        ))
+                    })?;
+                let data = cm
+                    .get("data")
+                    .and_then(|d| d.get(&key))
+                    .and_then(Value::as_str)
+                    .ok_or_else(|| {
+                        Error::Invalid(format!(
+                            "the ConfigMap {cm_namespace}/{name} does not have the {key:?} data key"
+                        ))
+                    })?;
+                Ok(Template::new(TemplateInput {
+                    raw: data.as_bytes(),
+                    lookup: &lookup,
+                    target_namespace: Some(&namespace),
+                    skip_template_process: options.list_variables_only,
+                })?)
+            }
         }
     }
 
@@ -375,75 +435,4 @@ fn set_template_variables(
     config.set("CONTROL_PLANE_MACHINE_COUNT", control_plane.to_string());
     config.set("WORKER_MACHINE_COUNT", workers.to_string());
     Ok(())
-}
-
-/// Adds `clusterclass-<name>.yaml` for every ClusterClass the template's topology Clusters use
-/// (no management cluster to check, so all of them), rendered before the template's objects.
-async fn add_cluster_classes(
-    repo: &ProviderRepository,
-    version: &str,
-    template: Template,
-    namespace: &str,
-    lookup: &dyn Fn(&str) -> Option<String>,
-    list_variables_only: bool,
-) -> Result<Template, Error> {
-    let classes = cluster_class_names(&template.objects);
-    if classes.is_empty() {
-        return Ok(template);
-    }
-    let mut templates = Vec::new();
-    for (class_namespace, class) in classes {
-        let file = format!("clusterclass-{class}.yaml");
-        let raw = repo.template_file(version, &file).await.context(format!(
-            "failed to get the cluster class template for \"{class_namespace}/{class}\""
-        ))?;
-        let class_template = Template::new(TemplateInput {
-            raw: &raw,
-            lookup,
-            target_namespace: Some(namespace),
-            skip_template_process: list_variables_only,
-        })
-        .context(format!(
-            "failed to get the cluster class template for \"{class_namespace}/{class}\""
-        ))?;
-        templates.push(class_template);
-    }
-    templates.push(template);
-    Ok(Template::merge(templates).unwrap_or_default())
-}
-
-/// `(namespace, name)` of the ClusterClass of each topology Cluster, in order (like clusterctl,
-/// a class used by two Clusters is listed twice).
-fn cluster_class_names(objects: &[Value]) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    for obj in objects {
-        if object::kind(obj) != "Cluster" || object::api_group(obj) != "cluster.x-k8s.io" {
-            continue;
-        }
-        let Some(topology) = object::get_path(obj, &["spec", "topology"]).filter(|t| !t.is_null())
-        else {
-            continue;
-        };
-        let (name, namespace) = match object::version(obj) {
-            "v1beta1" => (topology.get("class"), topology.get("classNamespace")),
-            _ => {
-                let class_ref = topology.get("classRef");
-                (
-                    class_ref.and_then(|c| c.get("name")),
-                    class_ref.and_then(|c| c.get("namespace")),
-                )
-            }
-        };
-        let name = name.and_then(Value::as_str).unwrap_or_default().to_string();
-        if name.is_empty() {
-            continue;
-        }
-        let namespace = namespace
-            .and_then(Value::as_str)
-            .filter(|ns| !ns.is_empty())
-            .unwrap_or(object::namespace(obj))
-            .to_string();
-        out.push((namespace, name));
-    }
-    out
 }

@@ -243,6 +243,25 @@ impl ProviderRepository {
         Self::with_backend(provider, backend, overrides).await
     }
 
+    /// Opens the repository of `provider` with `version` as its default version, without
+    /// resolving `latest` (for repositories without `metadata.yaml`, like cert-manager's).
+    pub fn open_at(
+        provider: ProviderConfig,
+        config: &Config,
+        fetcher: &Fetcher,
+        version: &str,
+    ) -> Result<ProviderRepository, RepositoryError> {
+        let backend = open_backend(&provider, config, fetcher)?;
+        let overrides = Overrides::from_config(config)
+            .map_err(|e| RepositoryError::Unsupported(e.to_string()))?;
+        Ok(ProviderRepository {
+            provider,
+            backend,
+            default_version: version.to_string(),
+            overrides,
+        })
+    }
+
     /// Wraps an already opened backend (for library users with a backend of their own).
     pub async fn with_backend(
         provider: ProviderConfig,

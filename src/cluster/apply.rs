@@ -1,0 +1,452 @@
+//! The apply engine: puts a set of objects on the cluster with server-side apply (field manager
+//! `capictl`, forced), in three stages — CustomResourceDefinitions (concurrently, each waited
+//! for until `Established`), then Namespaces, then everything else concurrently — with retries
+//! on transient failures, so that an interrupted run can simply be run again.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
+
+use futures::{StreamExt, TryStreamExt};
+use serde_json::Value;
+
+use super::backoff::{Backoff, retry};
+use super::connect::ManagementCluster;
+use super::error::{ClusterError, FailureKind};
+use super::managed_fields;
+use super::objects::ObjectRef;
+use crate::object;
+use crate::progress::{Progress, ProgressEvent};
+
+/// CustomResourceDefinitions applied at the same time (they are large and each makes the API
+/// server rebuild its handlers).
+pub const CRD_CONCURRENCY: usize = 8;
+/// Other objects applied at the same time.
+pub const OBJECT_CONCURRENCY: usize = 16;
+/// How long a CRD may take to become Established (clusterctl waits as long for its inventory CRD).
+pub const CRD_ESTABLISHED_TIMEOUT: Duration = Duration::from_secs(60);
+/// Polling a CRD starts at `CRD_FIRST_POLL` and doubles up to `CRD_POLL_INTERVAL`: the API
+/// server usually establishes a CRD within a few tens of milliseconds.
+const CRD_FIRST_POLL: Duration = Duration::from_millis(25);
+const CRD_POLL_INTERVAL: Duration = Duration::from_millis(250);
+/// How long a CRD may stay "Installing" before it is nudged (see `wait_crd_established`).
+const CRD_NUDGE_AFTER: Duration = Duration::from_secs(5);
+/// Annotation set and removed again to nudge a CRD.
+const NUDGE_ANNOTATION: &str = "capictl.cluster.x-k8s.io/nudge";
+/// How many times a "resource type not found" answer is retried: right after a CRD becomes
+/// Established, or while an API server restarts, a served kind can briefly answer 404.
+const MISSING_TYPE_RETRIES: u32 = 8;
+
+/// The objects of one apply, split into the stages they are applied in.
+#[derive(Debug, Default, PartialEq)]
+pub struct ApplyStages<'a> {
+    /// CustomResourceDefinitions.
+    pub crds: Vec<&'a Value>,
+    /// Namespaces.
+    pub namespaces: Vec<&'a Value>,
+    /// Everything else, in manifest order.
+    pub rest: Vec<&'a Value>,
+}
+
+/// Splits `objects` into stages, keeping manifest order within each.
+pub fn stages(objects: &[Value]) -> ApplyStages<'_> {
+    let mut out = ApplyStages::default();
+    for obj in objects {
+        match (object::api_group(obj), object::kind(obj)) {
+            ("apiextensions.k8s.io", "CustomResourceDefinition") => out.crds.push(obj),
+            ("", "Namespace") => out.namespaces.push(obj),
+            _ => out.rest.push(obj),
+        }
+    }
+    out
+}
+
+/// What an apply is about, for progress events and error messages.
+pub struct ApplyJob<'a> {
+    /// Provider label, `cert-manager`, or `inventory`.
+    pub subject: &'a str,
+    /// The start of each error message, naming the role of the object
+    /// (`failed to create provider object`).
+    pub error_prefix: &'a str,
+    /// Where progress goes.
+    pub progress: &'a dyn Progress,
+}
+
+impl ManagementCluster {
+    /// Applies `objects` in stages (CRDs and their establishment, Namespaces, the rest).
+    pub async fn apply_all(
+        &self,
+        objects: &[Value],
+        job: &ApplyJob<'_>,
+    ) -> Result<(), ClusterError> {
+        for (i, obj) in objects.iter().enumerate() {
+            check_applicable(obj, i, job.subject)?;
+        }
+        let stages = stages(objects);
+        for crd in &stages.crds {
+            self.learn_crd(crd);
+        }
+        job.progress.event(ProgressEvent::ApplyStarted {
+            subject: job.subject,
+            count: objects.len(),
+        });
+        futures::stream::iter(stages.crds)
+            .map(|crd| async move {
+                let live = self.apply_object(crd, job).await?;
+                self.wait_crd_established(object::name(crd), live)
+                    .await
+                    .map_err(|e| {
+                        e.context(format!(
+                            "{} {}",
+                            job.error_prefix,
+                            ObjectRef::of(crd).describe()
+                        ))
+                    })
+            })
+            .buffer_unordered(CRD_CONCURRENCY)
+            .try_collect::<Vec<()>>()
+            .await?;
+        for group in [stages.namespaces, stages.rest] {
+            futures::stream::iter(group)
+                .map(|obj| self.apply_object(obj, job))
+                .buffer_unordered(OBJECT_CONCURRENCY)
+                .try_collect::<Vec<Value>>()
+                .await?;
+        }
+        job.progress.event(ProgressEvent::ApplyFinished {
+            subject: job.subject,
+        });
+        Ok(())
+    }
+
+    /// Applies one object with the write backoff, taking over fields that clusterctl owns (see
+    /// `managed_fields.rs`). Returns the live object.
+    pub async fn apply_object(
+        &self,
+        obj: &Value,
+        job: &ApplyJob<'_>,
+    ) -> Result<Value, ClusterError> {
+        let r = ObjectRef::of(obj);
+        let result = async {
+            let rt = self.resource_type(&r.api_version, &r.kind).await?;
+            let live = self.apply_retrying(obj, &rt).await?;
+            let managed = managed_fields_of(&live);
+            if !managed_fields::needs_take_over(&managed) {
+                return Ok(live);
+            }
+            tracing::debug!(object = %r, "Taking over fields owned by clusterctl");
+            self.take_over(&r, live).await?;
+            self.apply_retrying(obj, &rt).await
+        }
+        .await;
+        match result {
+            Ok(live) => {
+                job.progress.event(ProgressEvent::Applied {
+                    subject: job.subject,
+                    object: &r.to_string(),
+                });
+                Ok(live)
+            }
+            Err(e) => Err(relabel(
+                e,
+                &format!("{} {}", job.error_prefix, r.describe()),
+            )),
+        }
+    }
+
+    async fn apply_retrying(
+        &self,
+        obj: &Value,
+        rt: &super::resources::ResourceType,
+    ) -> Result<Value, ClusterError> {
+        let missing_type = AtomicU32::new(0);
+        retry(Backoff::WRITE, || async {
+            match self.apply_once(obj, rt).await {
+                Err(ClusterError::Api {
+                    action,
+                    mut failure,
+                }) if failure.kind == FailureKind::ResourceTypeMissing
+                    && missing_type.fetch_add(1, Ordering::Relaxed) < MISSING_TYPE_RETRIES =>
+                {
+                    failure.kind = FailureKind::Transient;
+                    Err(ClusterError::Api { action, failure })
+                }
+                other => other,
+            }
+        })
+        .await
+    }
+
+    /// Rewrites the managedFields of `live` so that capictl owns what clusterctl owned.
+    async fn take_over(&self, r: &ObjectRef, mut live: Value) -> Result<(), ClusterError> {
+        for _ in 0..5 {
+            let Some(fields) = managed_fields::take_over(&managed_fields_of(&live), &rfc3339_now())
+            else {
+                return Ok(());
+            };
+            let patch = serde_json::json!({
+                "metadata": {
+                    "resourceVersion": object::get_path(&live, &["metadata", "resourceVersion"]).cloned().unwrap_or(Value::Null),
+                    "managedFields": fields,
+                }
+            });
+            match retry(Backoff::WRITE, || self.merge_patch_once(r, &patch)).await {
+                Ok(_) => return Ok(()),
+                Err(e) if e.failure().is_some_and(|f| f.kind == FailureKind::Conflict) => {
+                    // Someone changed the object meanwhile: start again from its new state.
+                    match self.get(r).await? {
+                        Some(fresh) => live = fresh,
+                        None => return Ok(()),
+                    }
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Err(ClusterError::InvalidObject(format!(
+            "failed to take over the fields clusterctl owns in {r}: the object keeps changing"
+        )))
+    }
+
+    /// Waits until the CRD `name` is Established. `live` is the object the apply returned: when
+    /// it already says Established no request is made. Fails at once when the API server
+    /// refused the CRD's names (they clash with another CRD's).
+    ///
+    /// The API server establishes a CRD only when it sees the CRD change: one created just
+    /// before an API server stops stays `Established=False` (reason `Installing`) forever, and
+    /// applying it again unchanged does not help. Such a CRD is nudged — an annotation set and
+    /// removed — which makes the new API server establish it.
+    pub async fn wait_crd_established(&self, name: &str, live: Value) -> Result<(), ClusterError> {
+        let r = ObjectRef::new(
+            "apiextensions.k8s.io/v1",
+            "CustomResourceDefinition",
+            "",
+            name,
+        );
+        let started = Instant::now();
+        let deadline = started + CRD_ESTABLISHED_TIMEOUT;
+        let mut last_nudge = started;
+        let mut poll = CRD_FIRST_POLL;
+        let mut current = Some(live);
+        loop {
+            let Some(crd) = &current else {
+                return Err(ClusterError::CrdNotEstablished {
+                    name: name.to_string(),
+                    reason: "it was deleted while waiting for it".into(),
+                });
+            };
+            match crd_state(crd) {
+                CrdState::Established => return Ok(()),
+                CrdState::Refused(reason) => {
+                    return Err(ClusterError::CrdNotEstablished {
+                        name: name.to_string(),
+                        reason,
+                    });
+                }
+                CrdState::Installing if last_nudge.elapsed() >= CRD_NUDGE_AFTER => {
+                    tracing::debug!(
+                        crd = name,
+                        "Nudging a CustomResourceDefinition stuck in Installing"
+                    );
+                    self.nudge(&r).await?;
+                    last_nudge = Instant::now();
+                }
+                CrdState::Installing | CrdState::Pending => {}
+            }
+            if Instant::now() >= deadline {
+                return Err(ClusterError::CrdNotEstablished {
+                    name: name.to_string(),
+                    reason: format!(
+                        "still not Established after {}",
+                        super::error::go_duration(CRD_ESTABLISHED_TIMEOUT)
+                    ),
+                });
+            }
+            tokio::time::sleep(poll).await;
+            poll = (poll * 2).min(CRD_POLL_INTERVAL);
+            current = self.get(&r).await?;
+        }
+    }
+
+    /// Changes an object and changes it back, so that controllers see an update.
+    async fn nudge(&self, r: &ObjectRef) -> Result<(), ClusterError> {
+        for value in [Value::String(rfc3339_now()), Value::Null] {
+            let patch = serde_json::json!({"metadata": {"annotations": {NUDGE_ANNOTATION: value}}});
+            retry(Backoff::WRITE, || self.merge_patch_once(r, &patch)).await?;
+        }
+        Ok(())
+    }
+}
+
+/// Rejects objects the API cannot take before sending anything.
+fn check_applicable(obj: &Value, index: usize, subject: &str) -> Result<(), ClusterError> {
+    let missing = if object::api_version(obj).is_empty() {
+        Some("apiVersion")
+    } else if object::kind(obj).is_empty() {
+        Some("kind")
+    } else if object::name(obj).is_empty() {
+        Some("metadata.name")
+    } else {
+        None
+    };
+    match missing {
+        Some(field) => Err(ClusterError::InvalidObject(format!(
+            "object #{} of {subject} ({}) has no {field}; fix the manifest",
+            index + 1,
+            object::describe(obj).trim()
+        ))),
+        None => Ok(()),
+    }
+}
+
+enum CrdState {
+    Established,
+    /// Names accepted, waiting for the API server to serve it.
+    Installing,
+    Pending,
+    Refused(String),
+}
+
+fn crd_state(crd: &Value) -> CrdState {
+    if object::get_path(crd, &["metadata", "deletionTimestamp"]).is_some_and(|v| !v.is_null()) {
+        return CrdState::Refused("it is being deleted".into());
+    }
+    let conditions = object::get_path(crd, &["status", "conditions"])
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let field = |c: &Value, k: &str| {
+        c.get(k)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string()
+    };
+    for c in &conditions {
+        if field(c, "type") == "Established" && field(c, "status") == "True" {
+            return CrdState::Established;
+        }
+    }
+    for c in &conditions {
+        if field(c, "type") == "NamesAccepted" && field(c, "status") == "False" {
+            return CrdState::Refused(format!(
+                "NamesAccepted=False ({}): {}",
+                field(c, "reason"),
+                field(c, "message")
+            ));
+        }
+    }
+    let installing = conditions.iter().any(|c| {
+        field(c, "type") == "Established"
+            && field(c, "status") == "False"
+            && field(c, "reason") == "Installing"
+    });
+    if installing {
+        CrdState::Installing
+    } else {
+        CrdState::Pending
+    }
+}
+
+fn managed_fields_of(live: &Value) -> Vec<Value> {
+    object::get_path(live, &["metadata", "managedFields"])
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// Replaces the action of the API error inside `e` (keeping retry information), so that the
+/// message names the object as the caller sees it.
+fn relabel(e: ClusterError, action: &str) -> ClusterError {
+    match e {
+        ClusterError::Api { failure, .. } => ClusterError::Api {
+            action: action.to_string(),
+            failure,
+        },
+        ClusterError::RetriesExhausted { attempts, source } => ClusterError::RetriesExhausted {
+            attempts,
+            source: Box::new(relabel(*source, action)),
+        },
+        other => other.context(action.to_string()),
+    }
+}
+
+/// The current time as RFC 3339 in UTC, second precision (`2026-11-22T03:04:05Z`).
+pub fn rfc3339_now() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    rfc3339(secs)
+}
+
+fn rfc3339(secs: u64) -> String {
+    let days = (secs / 86_400) as i64;
+    let rem = secs % 86_400;
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn objects_are_staged_crds_namespaces_rest() {
+        let objects = vec![
+            json!({"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "a"}}),
+            json!({"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition", "metadata": {"name": "b"}}),
+            json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "c"}}),
+            json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "d"}}),
+        ];
+        let s = stages(&objects);
+        assert_eq!(s.crds, vec![&objects[1]]);
+        assert_eq!(s.namespaces, vec![&objects[2]]);
+        assert_eq!(s.rest, vec![&objects[0], &objects[3]]);
+    }
+
+    #[test]
+    fn crd_conditions() {
+        let est = json!({"status": {"conditions": [{"type": "NamesAccepted", "status": "True"}, {"type": "Established", "status": "True"}]}});
+        assert!(matches!(crd_state(&est), CrdState::Established));
+        let clash = json!({"status": {"conditions": [{"type": "NamesAccepted", "status": "False", "reason": "KindConflict", "message": "\"Cluster\" is already in use"}]}});
+        match crd_state(&clash) {
+            CrdState::Refused(r) => assert_eq!(
+                r,
+                "NamesAccepted=False (KindConflict): \"Cluster\" is already in use"
+            ),
+            _ => panic!("not refused"),
+        }
+        assert!(matches!(crd_state(&json!({})), CrdState::Pending));
+        let stuck = json!({"status": {"conditions": [{"type": "NamesAccepted", "status": "True"}, {"type": "Established", "status": "False", "reason": "Installing"}]}});
+        assert!(matches!(crd_state(&stuck), CrdState::Installing));
+    }
+
+    #[test]
+    fn objects_without_names_are_refused() {
+        let err = check_applicable(&json!({"apiVersion": "v1", "kind": "ConfigMap"}), 2, "x")
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "object #3 of x (ConfigMap) has no metadata.name; fix the manifest"
+        );
+    }
+
+    #[test]
+    fn timestamps() {
+        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
+        assert_eq!(rfc3339(1_795_000_000), "2026-11-18T11:06:40Z");
+    }
+}

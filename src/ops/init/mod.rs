@@ -1,0 +1,532 @@
+//! `init` and `init list-images`: turning a Kubernetes cluster into a management cluster.
+//!
+//! The sequence is clusterctl's (`cmd/clusterctl/client/init.go`): inventory CRD and contract
+//! checks, default providers on the first run, fetching every provider (concurrently here),
+//! skipping what is already installed, validation, cert-manager, then each provider in type
+//! order. The inventory entries of all planned providers are written *before* any object,
+//! marked as installing, so that no object carries provider labels the inventory does not
+//! account for, and a run that stops half-way is completed by the next one.
+
+mod plan;
+mod validate;
+
+use std::time::Duration;
+
+use serde_json::Value;
+
+use plan::{
+    Requested, add_default_providers, already_installed, requested_providers, resume_interrupted,
+    without_resumed,
+};
+pub use validate::{
+    MetadataByVersion, PlannedProvider, SKIP_CRD_NAME_PREFLIGHT_CHECK_ANNOTATION, ValidationError,
+    compatible_contracts, provider_contract, validate, validate_crd_name,
+};
+
+use crate::Client;
+use crate::cluster::cert_manager;
+use crate::cluster::inventory::{ContractCheck, InventoryEntry};
+use crate::cluster::wait::is_deployment_with_manager;
+use crate::cluster::{ApplyJob, ClusterError, ManagementCluster};
+use crate::components::{Components, ComponentsOptions};
+use crate::config::ProviderConfig;
+use crate::error::{Error, ResultExt};
+use crate::object;
+use crate::progress::{Progress, ProgressEvent};
+use crate::provider::{ProviderRef, ProviderType};
+use crate::repository::ProviderRepository;
+
+/// The provider name that means "none" (`--bootstrap -`).
+pub const NOOP_PROVIDER: &str = "-";
+/// The default of `--wait-provider-timeout`.
+pub const DEFAULT_WAIT_PROVIDER_TIMEOUT: Duration = Duration::from_secs(300);
+
+/// Options of [`Client::init`] and [`Client::init_images`]; the flags of `init`.
+#[derive(Debug, Clone)]
+pub struct InitOptions {
+    /// The management cluster.
+    pub kubeconfig: crate::KubeconfigSelector,
+    /// `--core`: `name[:version]`.
+    pub core: Option<String>,
+    /// `--bootstrap`.
+    pub bootstrap: Vec<String>,
+    /// `--control-plane`.
+    pub control_plane: Vec<String>,
+    /// `--infrastructure`.
+    pub infrastructure: Vec<String>,
+    /// `--ipam`.
+    pub ipam: Vec<String>,
+    /// `--runtime-extension`.
+    pub runtime_extension: Vec<String>,
+    /// `--addon`.
+    pub addon: Vec<String>,
+    /// `--target-namespace`: one namespace for every provider of this run.
+    pub target_namespace: Option<String>,
+    /// `--wait-providers`.
+    pub wait_providers: bool,
+    /// `--wait-provider-timeout`, per Deployment.
+    pub wait_provider_timeout: Duration,
+    /// `--validate`; when false, validation errors are logged and ignored.
+    pub validate: bool,
+    /// Log how to create a first workload cluster after a first run.
+    pub log_usage_instructions: bool,
+}
+
+impl Default for InitOptions {
+    fn default() -> InitOptions {
+        InitOptions {
+            kubeconfig: crate::KubeconfigSelector::default(),
+            core: None,
+            bootstrap: Vec::new(),
+            control_plane: Vec::new(),
+            infrastructure: Vec::new(),
+            ipam: Vec::new(),
+            runtime_extension: Vec::new(),
+            addon: Vec::new(),
+            target_namespace: None,
+            wait_providers: false,
+            wait_provider_timeout: DEFAULT_WAIT_PROVIDER_TIMEOUT,
+            validate: true,
+            log_usage_instructions: false,
+        }
+    }
+}
+
+/// One provider installed by `init`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InstalledProvider {
+    /// Manifest label (`infrastructure-docker`).
+    pub label: String,
+    /// Version.
+    pub version: String,
+    /// Namespace.
+    pub namespace: String,
+}
+
+/// What [`Client::init`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InitReport {
+    /// Providers installed by this run, in install order (empty on a no-op re-run).
+    pub installed: Vec<InstalledProvider>,
+    /// True when the cluster had no core provider before.
+    pub first_run: bool,
+    /// HTTP requests sent to the API server.
+    pub api_requests: u64,
+}
+
+/// A provider fetched for installation: processed components and the metadata of its version.
+struct Fetched {
+    components: Components,
+    metadata: Result<crate::repository::Metadata, String>,
+}
+
+impl Client {
+    /// Initializes a management cluster (`clusterctl init`).
+    pub async fn init(
+        &self,
+        mut options: InitOptions,
+        progress: &dyn Progress,
+    ) -> Result<InitReport, Error> {
+        let cluster = ManagementCluster::connect(&options.kubeconfig, self.config().env()).await?;
+        cluster
+            .ensure_inventory_crd(self.cluster_topology())
+            .await?;
+        cluster
+            .check_capi_contract(ContractCheck {
+                allow_not_installed: true,
+                allow_any_contract: false,
+            })
+            .await?;
+        tracing::info!("Fetching providers");
+        let inventory = cluster.list_providers().await?;
+        let first_run = add_default_providers(&mut options, &inventory);
+        let mut requested = requested_providers(&options)?;
+        resume_interrupted(&mut requested, &inventory);
+        let (queue, metadata) = self.fetch_queue(&requested, &inventory, progress).await?;
+        check_plan(&queue, &inventory, &metadata, options.validate)?;
+
+        self.ensure_cert_manager(&cluster, progress).await?;
+        let installed = install_queue(&cluster, &queue, progress).await?;
+        if options.wait_providers {
+            tracing::info!("Waiting for providers to be available...");
+            wait_providers(&cluster, &queue, options.wait_provider_timeout, progress).await?;
+        }
+        if first_run && options.log_usage_instructions {
+            log_usage_instructions();
+        }
+        Ok(InitReport {
+            installed,
+            first_run,
+            api_requests: cluster.request_count(),
+        })
+    }
+
+    /// Fetches the requested providers (and the metadata of the installed core provider) and
+    /// returns those not installed yet, in install order, with the metadata validation needs.
+    async fn fetch_queue(
+        &self,
+        requested: &[Requested],
+        inventory: &[InventoryEntry],
+        progress: &dyn Progress,
+    ) -> Result<(Vec<Fetched>, MetadataByVersion), Error> {
+        let core = inventory
+            .iter()
+            .find(|e| e.provider_type() == Some(ProviderType::Core));
+        let (fetched, core_metadata) =
+            futures::join!(self.fetch_all(requested, false, progress), async {
+                match core {
+                    Some(entry) => Some(self.fetch_metadata(entry).await),
+                    None => None,
+                }
+            });
+        let mut queue: Vec<Fetched> = fetched?
+            .into_iter()
+            .filter(|f| !already_installed(inventory, &f.components))
+            .collect();
+        // Stable: providers of a type keep their flag order.
+        queue.sort_by_key(|f| f.components.provider.provider_type.order());
+        let mut metadata = MetadataByVersion::new();
+        if let (Some(entry), Some(result)) = (core, core_metadata) {
+            metadata.insert((entry.manifest_label(), entry.version.clone()), result);
+        }
+        for f in &queue {
+            let key = (
+                f.components.provider.manifest_label(),
+                f.components.version.clone(),
+            );
+            metadata.insert(key, f.metadata.clone());
+        }
+        Ok((queue, metadata))
+    }
+
+    /// The container images `init` would need with these options (`clusterctl init
+    /// list-images`): cert-manager's unless its namespace exists, and every requested
+    /// provider's, sorted.
+    pub async fn init_images(&self, mut options: InitOptions) -> Result<Vec<String>, Error> {
+        let cluster = ManagementCluster::connect(&options.kubeconfig, self.config().env()).await?;
+        cluster
+            .check_capi_contract(ContractCheck {
+                allow_not_installed: true,
+                allow_any_contract: false,
+            })
+            .await?;
+        // Like clusterctl, a cluster without inventory counts as a first run.
+        let inventory = cluster.list_providers().await.unwrap_or_default();
+        add_default_providers(&mut options, &inventory);
+        let requested = requested_providers(&options)?;
+        let fetched = self
+            .fetch_all(&requested, true, &crate::progress::NoProgress)
+            .await?;
+        let mut images = Vec::new();
+        if !cluster.cert_manager_namespace_exists().await? {
+            let objects = self.cert_manager_objects().await?;
+            images.extend(crate::components::inspect_images(&objects));
+        }
+        let providers: std::collections::BTreeSet<String> = fetched
+            .iter()
+            .flat_map(|f| f.components.images.iter().cloned())
+            .collect();
+        images.extend(providers);
+        images.sort();
+        Ok(images)
+    }
+
+    /// `CLUSTER_TOPOLOGY=true` in the environment raises the minimum Kubernetes version, as
+    /// clusterctl's proxy reads it (from the process environment only).
+    pub(crate) fn cluster_topology(&self) -> bool {
+        self.config()
+            .env()
+            .get("CLUSTER_TOPOLOGY")
+            .is_some_and(|v| matches!(v, "1" | "t" | "T" | "true" | "TRUE" | "True"))
+    }
+
+    /// Fetches and processes every requested provider concurrently; errors are reported for the
+    /// first failing provider in flag order.
+    async fn fetch_all(
+        &self,
+        requested: &[Requested],
+        skip_template_process: bool,
+        progress: &dyn Progress,
+    ) -> Result<Vec<Fetched>, Error> {
+        progress.event(ProgressEvent::FetchStarted {
+            count: requested.len(),
+        });
+        // One task per provider: parsing and processing a large manifest is CPU work, which
+        // then runs on every core instead of one after the other.
+        let tasks = requested.iter().cloned().map(|r| {
+            let client = self.clone();
+            tokio::spawn(async move {
+                client
+                    .fetch_provider(
+                        r.provider_type,
+                        &r.reference,
+                        r.target_namespace.as_deref(),
+                        skip_template_process,
+                    )
+                    .await
+                    .context(format!(
+                        "failed to get provider components for the {:?} provider",
+                        r.reference
+                    ))
+            })
+        });
+        let results = futures::future::join_all(tasks.map(|task| async move {
+            let result = task.await.unwrap_or_else(|e| {
+                Err(Error::Invalid(format!("fetching a provider failed: {e}")))
+            });
+            if let Ok(f) = &result {
+                progress.event(ProgressEvent::Fetched {
+                    subject: &f.components.provider.manifest_label(),
+                });
+            }
+            result
+        }))
+        .await;
+        progress.event(ProgressEvent::FetchFinished);
+        results.into_iter().collect()
+    }
+
+    async fn fetch_provider(
+        &self,
+        provider_type: ProviderType,
+        name: &str,
+        target_namespace: Option<&str>,
+        skip_template_process: bool,
+    ) -> Result<Fetched, Error> {
+        let reference: ProviderRef = name.parse()?;
+        let config = self.config();
+        let provider = config.provider(&reference.name, provider_type)?;
+        let repo = ProviderRepository::open(provider.clone(), config, self.fetcher()).await?;
+        let version = reference
+            .version
+            .clone()
+            .unwrap_or_else(|| repo.default_version().to_string());
+        let (raw, metadata) = futures::join!(repo.components(&version), repo.metadata(&version));
+        let lookup = |key: &str| config.get(key);
+        let components = Components::new(
+            provider,
+            &raw?,
+            ComponentsOptions {
+                version,
+                target_namespace: target_namespace.map(str::to_string),
+                skip_template_process,
+            },
+            &lookup,
+            &config.image_overrides()?,
+        )?;
+        Ok(Fetched {
+            components,
+            metadata: metadata.map_err(|e| Error::from(e).chain()),
+        })
+    }
+
+    /// The metadata of an installed provider's version (for the contract checks).
+    async fn fetch_metadata(
+        &self,
+        entry: &InventoryEntry,
+    ) -> Result<crate::repository::Metadata, String> {
+        let result: Result<_, Error> = async {
+            let t = entry.provider_type().ok_or_else(|| {
+                Error::Invalid(format!(
+                    "invalid provider type {:?} in the inventory entry {}",
+                    entry.type_name,
+                    entry.instance_name()
+                ))
+            })?;
+            let provider = self.config().provider(&entry.provider_name, t)?;
+            let repo = ProviderRepository::open_at(
+                provider,
+                self.config(),
+                self.fetcher(),
+                &entry.version,
+            )?;
+            Ok(repo.metadata(&entry.version).await?)
+        }
+        .await;
+        result.map_err(|e| e.chain())
+    }
+
+    /// cert-manager's manifest objects at the configured version, labelled as clusterctl does.
+    async fn cert_manager_objects(&self) -> Result<Vec<Value>, Error> {
+        let settings = self.config().cert_manager()?;
+        let provider = ProviderConfig {
+            name: "cert-manager".into(),
+            // The core type has no label prefix: the repository label is `cert-manager`.
+            provider_type: ProviderType::Core,
+            url: settings.url.clone(),
+        };
+        let repo = ProviderRepository::open_at(
+            provider,
+            self.config(),
+            self.fetcher(),
+            &settings.version,
+        )?;
+        let raw = repo.components(&settings.version).await?;
+        Ok(cert_manager::manifest_objects(
+            &raw,
+            &settings.version,
+            &self.config().image_overrides()?,
+        )?)
+    }
+
+    /// clusterctl's `EnsureInstalled`.
+    async fn ensure_cert_manager(
+        &self,
+        cluster: &ManagementCluster,
+        progress: &dyn Progress,
+    ) -> Result<(), Error> {
+        let settings = self.config().cert_manager()?;
+        if let Some(timeout) = &settings.invalid_timeout {
+            tracing::info!(timeout = %timeout, "Invalid value set for cert-manager configuration");
+        }
+        let ready = cluster
+            .cert_manager_ready(settings.externally_provisioned, settings.timeout)
+            .await;
+        match ready {
+            Ok(()) => {
+                tracing::info!("Skipping installing cert-manager as it is already installed");
+                Ok(())
+            }
+            Err(e) if settings.externally_provisioned => Err(Error::from(e).context(
+                "cert-manager is marked as externally provisioned (cert-manager.externallyProvisioned in the clusterctl configuration) but it does not work",
+            )),
+            Err(e) => {
+                tracing::trace!(cause = %e, "cert-manager is not available");
+                let objects = self.cert_manager_objects().await?;
+                cluster
+                    .install_cert_manager(&settings.version, &objects, settings.timeout, progress)
+                    .await?;
+                Ok(())
+            }
+        }
+    }
+}
+
+/// clusterctl's `Validate` on the cluster this run would produce; with `--validate=false` a
+/// failure is only logged.
+fn check_plan(
+    queue: &[Fetched],
+    inventory: &[InventoryEntry],
+    metadata: &MetadataByVersion,
+    enforce: bool,
+) -> Result<(), Error> {
+    let planned: Vec<PlannedProvider> = queue
+        .iter()
+        .map(|f| PlannedProvider {
+            entry: InventoryEntry::from_object(&f.components.inventory_object()),
+            objects: &f.components.objects,
+        })
+        .collect();
+    let existing = without_resumed(inventory, &planned);
+    match validate(&existing, &planned, metadata) {
+        Ok(()) => Ok(()),
+        Err(e) if enforce => Err(e.into()),
+        Err(e) => {
+            tracing::error!(error = %e, "Ignoring validation errors");
+            Ok(())
+        }
+    }
+}
+
+/// Installs the queue in order. Every planned provider is recorded first: if this run stops,
+/// the next one finds the whole plan (entries marked installing) and completes it.
+async fn install_queue(
+    cluster: &ManagementCluster,
+    queue: &[Fetched],
+    progress: &dyn Progress,
+) -> Result<Vec<InstalledProvider>, Error> {
+    for f in queue {
+        cluster
+            .ensure_namespace(&f.components.target_namespace)
+            .await?;
+        cluster
+            .write_inventory_entry(&f.components.inventory_object(), true)
+            .await?;
+    }
+    let mut installed = Vec::new();
+    for f in queue {
+        install_provider(cluster, &f.components, progress).await?;
+        installed.push(InstalledProvider {
+            label: f.components.provider.manifest_label(),
+            version: f.components.version.clone(),
+            namespace: f.components.target_namespace.clone(),
+        });
+    }
+    Ok(installed)
+}
+
+/// clusterctl's closing lines after a first run (its wording, `clusterctl` included, so that
+/// scripts reading them keep working).
+fn log_usage_instructions() {
+    for line in [
+        "",
+        "Your management cluster has been initialized successfully!",
+        "",
+        "You can now create your first workload cluster by running the following:",
+        "",
+        "  clusterctl generate cluster [name] --kubernetes-version [version] | kubectl apply -f -",
+        "",
+    ] {
+        tracing::info!("{line}");
+    }
+}
+
+/// Installs one provider whose inventory entry is already written (marked installing): its
+/// objects, then the entry again, complete.
+async fn install_provider(
+    cluster: &ManagementCluster,
+    components: &Components,
+    progress: &dyn Progress,
+) -> Result<(), ClusterError> {
+    let label = components.provider.manifest_label();
+    tracing::info!(
+        provider = %label,
+        version = %components.version,
+        target_namespace = %components.target_namespace,
+        "Installing"
+    );
+    tracing::debug!(provider = %label, version = %components.version, target_namespace = %components.target_namespace, "Creating objects");
+    cluster
+        .apply_all(
+            &components.objects,
+            &ApplyJob {
+                subject: &label,
+                error_prefix: "failed to create provider object",
+                progress,
+            },
+        )
+        .await?;
+    tracing::debug!(provider = %label, version = %components.version, target_namespace = %components.target_namespace, "Creating inventory entry");
+    cluster
+        .write_inventory_entry(&components.inventory_object(), false)
+        .await
+}
+
+/// `--wait-providers`: every Deployment with a `manager` container must become Available.
+async fn wait_providers(
+    cluster: &ManagementCluster,
+    queue: &[Fetched],
+    timeout: Duration,
+    progress: &dyn Progress,
+) -> Result<(), ClusterError> {
+    let deployments: Vec<(String, String)> = queue
+        .iter()
+        .flat_map(|f| f.components.objects.iter())
+        .filter(|o| is_deployment_with_manager(o))
+        .map(|o| {
+            (
+                object::namespace(o).to_string(),
+                object::name(o).to_string(),
+            )
+        })
+        .collect();
+    let results = futures::future::join_all(deployments.iter().map(|(ns, name)| async move {
+        let subject = format!("deployment {ns}/{name}");
+        progress.event(ProgressEvent::WaitStarted { subject: &subject });
+        let r = cluster.wait_deployment_available(ns, name, timeout).await;
+        progress.event(ProgressEvent::WaitFinished { subject: &subject });
+        r
+    }))
+    .await;
+    results.into_iter().collect()
+}
