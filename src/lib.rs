@@ -41,10 +41,15 @@ pub use cluster::kubeconfig::KubeconfigSelector;
 pub use components::{Components, Template};
 pub use config::{Config, ConfigSource, Env, ProviderConfig};
 pub use error::{Error, ResultExt};
+pub use ops::delete::{DeleteOptions, DeleteScope};
 pub use ops::generate::{
     GenerateClusterOptions, GenerateProviderOptions, ProcessYamlOptions, TemplateSource,
 };
 pub use ops::init::{InitOptions, InitReport, InstalledProvider};
+pub use ops::upgrade::{
+    CertManagerUpgradePlan, UpgradeApplyOptions, UpgradeItem, UpgradePlan, UpgradePlanOptions,
+    UpgradeReport, UpgradedProvider,
+};
 pub use progress::{NoProgress, Progress, ProgressEvent};
 pub use provider::{ProviderRef, ProviderType};
 

@@ -58,7 +58,11 @@ fn both_tools_print_the_same_init_log_and_read_each_others_inventory() {
         &["-i", "docker"],
     );
     assert!(upstream.status.success());
-    let ours = tool_init(&mut capictl_std(home.path()), &by_capictl, &["-i", "docker"]);
+    let ours = tool_init(
+        &mut capictl_std(home.path()),
+        &by_capictl,
+        &["-i", "docker"],
+    );
     assert!(ours.status.success());
     assert_eq!(
         stderr(&ours),
@@ -74,7 +78,11 @@ fn both_tools_print_the_same_init_log_and_read_each_others_inventory() {
 
     // Each tool sees the other's cluster as initialized: re-runs do nothing.
     let noop = "Fetching providers\nSkipping installing cert-manager as it is already installed\n";
-    let rerun = tool_init(&mut capictl_std(home.path()), &by_clusterctl, &["-i", "docker"]);
+    let rerun = tool_init(
+        &mut capictl_std(home.path()),
+        &by_clusterctl,
+        &["-i", "docker"],
+    );
     assert!(rerun.status.success());
     assert_eq!(stderr(&rerun), noop);
     let rerun = tool_init(&mut clusterctl(home.path()), &by_capictl, &["-i", "docker"]);

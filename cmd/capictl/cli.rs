@@ -46,6 +46,15 @@ pub enum Command {
         after_help = "Examples:\n  # Initialize a management cluster, by installing the given infrastructure provider.\n  #\n  # Note: when this command is executed on an empty management cluster,\n  #       it automatically triggers the installation of the Cluster API core provider.\n  capictl init --infrastructure=aws\n\n  # Initialize a management cluster with a specific version of the given infrastructure provider.\n  capictl init --infrastructure=aws:v0.4.1\n\n  # Initialize a management cluster with a custom kubeconfig path and the given infrastructure provider.\n  capictl init --kubeconfig=foo.yaml --infrastructure=aws\n\n  # Initialize a management cluster with multiple infrastructure providers.\n  capictl init --infrastructure=aws,vsphere\n\n  # Initialize a management cluster with a custom target namespace for the provider resources.\n  capictl init --infrastructure aws --target-namespace foo"
     )]
     Init(Box<InitArgs>),
+    /// Upgrade core and provider components in a management cluster
+    #[command(subcommand)]
+    Upgrade(Box<UpgradeCommand>),
+    /// Delete one or more providers from the management cluster
+    #[command(
+        long_about = "Delete one or more providers from the management cluster.",
+        after_help = "Examples:\n  # Deletes the AWS provider\n  # Please note that this implies the deletion of all provider components except the hosting namespace\n  # and the CRDs.\n  capictl delete --infrastructure aws\n\n  # Deletes all the providers\n  # Important! As a consequence of this operation, all the corresponding resources managed by\n  # Cluster API Providers are orphaned and there might be ongoing costs incurred as a result of this.\n  capictl delete --all\n\n  # Delete the AWS infrastructure provider and Core provider. This will leave behind Bootstrap and ControlPlane\n  # providers\n  # Important! As a consequence of this operation, all the corresponding resources managed by\n  # the AWS infrastructure provider and Cluster API Providers are orphaned and there might be\n  # ongoing costs incurred as a result of this.\n  capictl delete --core cluster-api --infrastructure aws\n\n  # Deletes the AWS provider and the hosting namespace.\n  capictl delete --infrastructure aws --include-namespace\n\n  # Deletes the AWS provider and the CRDs (and so every object of their kinds).\n  capictl delete --infrastructure aws --include-crd"
+    )]
+    Delete(Box<DeleteArgs>),
     /// Generate yaml using clusterctl yaml processor
     #[command(subcommand)]
     Generate(Box<GenerateCommand>),
@@ -105,6 +114,106 @@ pub struct RepositoriesArgs {
     /// Output format. Valid values: [yaml text].
     #[arg(short, long, default_value = "text")]
     pub output: String,
+}
+
+/// Provider flags of `delete` and `upgrade apply`.
+#[derive(Debug, Args)]
+pub struct ProviderFlags {
+    /// Core provider (e.g. cluster-api[:version]).
+    #[arg(long, default_value = "", hide_default_value = true)]
+    pub core: String,
+    /// Infrastructure providers (e.g. aws[:version]).
+    #[arg(short = 'i', long, value_delimiter = ',', action = clap::ArgAction::Append)]
+    pub infrastructure: Vec<String>,
+    /// Bootstrap providers (e.g. kubeadm[:version]).
+    #[arg(short = 'b', long, value_delimiter = ',', action = clap::ArgAction::Append)]
+    pub bootstrap: Vec<String>,
+    /// Control plane providers (e.g. kubeadm[:version]).
+    #[arg(short = 'c', long = "control-plane", value_delimiter = ',', action = clap::ArgAction::Append)]
+    pub control_plane: Vec<String>,
+    /// IPAM providers (e.g. in-cluster[:version]).
+    #[arg(long, value_delimiter = ',', action = clap::ArgAction::Append)]
+    pub ipam: Vec<String>,
+    /// Runtime extension providers (e.g. test[:version]).
+    #[arg(long = "runtime-extension", value_delimiter = ',', action = clap::ArgAction::Append)]
+    pub runtime_extension: Vec<String>,
+    /// Add-on providers (e.g. helm[:version]).
+    #[arg(long, value_delimiter = ',', action = clap::ArgAction::Append)]
+    pub addon: Vec<String>,
+}
+
+/// `delete`.
+#[derive(Debug, Args)]
+pub struct DeleteArgs {
+    #[command(flatten)]
+    pub cluster: KubeconfigArgs,
+    #[command(flatten)]
+    pub providers: ProviderFlags,
+    /// Forces the deletion of the namespace where the providers are hosted (and of all the contained objects)
+    #[arg(long = "include-namespace")]
+    pub include_namespace: bool,
+    /// Forces the deletion of the provider's CRDs (and of all the related objects)
+    #[arg(long = "include-crd")]
+    pub include_crd: bool,
+    /// Force deletion of all the providers
+    #[arg(long)]
+    pub all: bool,
+    /// Do not ask for confirmation on a terminal (capictl only; without a terminal nothing is asked)
+    #[arg(short = 'y', long)]
+    pub yes: bool,
+}
+
+/// `upgrade plan` and `upgrade apply`.
+#[derive(Debug, Subcommand)]
+pub enum UpgradeCommand {
+    /// Provide a list of recommended target versions for upgrading Cluster API providers in a management cluster
+    #[command(
+        long_about = "The upgrade plan command provides a list of recommended target versions for upgrading the\nCluster API providers in a management cluster.\n\nAll the providers should be supporting the same API Version of Cluster API (contract) in order\nto guarantee the proper functioning of the management cluster.\n\nThen, for each provider, the following upgrade options are provided:\n- The latest patch release for the current API Version of Cluster API (contract).\n- The latest patch release for the next API Version of Cluster API (contract), if available.",
+        after_help = "Examples:\n  # Gets the recommended target versions for upgrading Cluster API providers.\n  capictl upgrade plan"
+    )]
+    Plan(UpgradePlanArgs),
+    /// Apply new versions of Cluster API core and providers in a management cluster
+    #[command(
+        long_about = "The upgrade apply command applies new versions of Cluster API providers as defined by capictl upgrade plan.\n\nNew version should be applied ensuring all the providers uses the same cluster API version\nin order to guarantee the proper functioning of the management cluster.\n\nSpecifying the provider using namespace/name:version is deprecated and will be dropped in a future release.",
+        after_help = "Examples:\n  # Upgrades all the providers in the management cluster to the latest version available which is compliant\n  # to the v1beta2 API Version of Cluster API (contract).\n  capictl upgrade apply --contract v1beta2\n\n  # Upgrades only the aws provider to the v2.0.1 version.\n  capictl upgrade apply --infrastructure aws:v2.0.1"
+    )]
+    Apply(Box<UpgradeApplyArgs>),
+}
+
+/// `upgrade plan`.
+#[derive(Debug, Args)]
+pub struct UpgradePlanArgs {
+    #[command(flatten)]
+    pub cluster: KubeconfigArgs,
+}
+
+/// `upgrade apply`.
+#[derive(Debug, Args)]
+pub struct UpgradeApplyArgs {
+    #[command(flatten)]
+    pub cluster: KubeconfigArgs,
+    /// The API Version of Cluster API (contract, e.g. v1beta2) to upgrade to.
+    #[arg(long, default_value = "", hide_default_value = true)]
+    pub contract: String,
+    #[command(flatten)]
+    pub providers: ProviderFlags,
+    /// Wait for providers to be upgraded.
+    #[arg(
+        long = "wait-providers",
+        num_args = 0..=1,
+        require_equals = true,
+        default_value_t = false,
+        default_missing_value = "true",
+        action = clap::ArgAction::Set,
+        value_parser = parse_go_bool
+    )]
+    pub wait_providers: bool,
+    /// Wait timeout per provider upgrade in seconds. This value is ignored if --wait-providers is false
+    #[arg(long = "wait-provider-timeout", default_value_t = 300)]
+    pub wait_provider_timeout: u64,
+    /// Do not ask for confirmation on a terminal (capictl only; without a terminal nothing is asked)
+    #[arg(short = 'y', long)]
+    pub yes: bool,
 }
 
 /// `init`: its own flags, and the provider flags it shares with `init list-images`.

@@ -20,7 +20,11 @@ struct Fields {
 
 impl Visit for Fields {
     fn record_str(&mut self, field: &Field, value: &str) {
-        if field.name() == "message" {
+        if let Some(name) = field.name().strip_prefix("json.") {
+            // Already JSON (a Kubernetes object reference), written as clusterctl's logger
+            // marshals it.
+            let _ = write!(self.pairs, " {name}={value}");
+        } else if field.name() == "message" {
             self.message = value.to_string();
         } else {
             let _ = write!(
@@ -46,7 +50,9 @@ impl Visit for Fields {
 
     fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
         let text = format!("{value:?}");
-        if field.name() == "message" {
+        if let Some(name) = field.name().strip_prefix("json.") {
+            let _ = write!(self.pairs, " {name}={text}");
+        } else if field.name() == "message" {
             self.message = text;
         } else {
             let _ = write!(

@@ -5,18 +5,21 @@ mod cache_cmd;
 mod cli;
 mod completion;
 mod config_cmd;
+mod confirm;
+mod delete;
 mod generate;
 mod init;
 mod logging;
 mod output;
 mod progress;
+mod upgrade;
 mod version;
 
 use std::process::ExitCode;
 
 use clap::Parser;
 
-use cli::{Cli, Command, ConfigCommand, GenerateCommand};
+use cli::{Cli, Command, ConfigCommand, GenerateCommand, UpgradeCommand};
 
 /// Network and cache settings: environment first, flags over it.
 fn fetch_options(cli: &Cli, env: &capictl::Env) -> anyhow::Result<capictl::fetch::FetchOptions> {
@@ -86,6 +89,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             config_cmd::repositories(&client, &args)
         }
         Command::Init(args) => init::run(&client, *args).await,
+        Command::Delete(args) => delete::run(&client, *args).await,
+        Command::Upgrade(command) => match *command {
+            UpgradeCommand::Plan(args) => upgrade::plan(&client, args).await,
+            UpgradeCommand::Apply(args) => upgrade::apply(&client, *args).await,
+        },
         Command::Generate(command) => match *command {
             GenerateCommand::Cluster(args) => generate::cluster(&client, args).await,
             GenerateCommand::Provider(args) => generate::provider(&client, args).await,

@@ -46,6 +46,14 @@ impl Backoff {
         jitter: 0.1,
     };
 
+    /// CRD storage migration: 250ms × 1.4, 17 attempts.
+    pub const CRD_MIGRATION: Backoff = Backoff {
+        initial: Duration::from_millis(250),
+        factor: 1.4,
+        steps: 17,
+        jitter: 0.1,
+    };
+
     /// The waits between attempts, without jitter (`steps - 1` of them).
     pub fn waits(&self) -> Vec<Duration> {
         let mut out = Vec::new();

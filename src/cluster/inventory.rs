@@ -84,6 +84,11 @@ impl InventoryEntry {
         }
     }
 
+    /// The entry as clusterctl logs an object reference (`klog.KObj` marshalled to JSON).
+    pub fn log_ref(&self) -> String {
+        serde_json::json!({"name": self.name, "namespace": self.namespace}).to_string()
+    }
+
     /// clusterctl's instance name, `namespace/label`.
     pub fn instance_name(&self) -> String {
         format!("{}/{}", self.namespace, self.manifest_label())
@@ -122,6 +127,8 @@ pub struct ContractCheck {
     pub allow_not_installed: bool,
     /// Any contract is fine (only "installed" matters).
     pub allow_any_contract: bool,
+    /// A contract accepted besides the current one (`upgrade` moves clusters off v1beta1).
+    pub also_allow: Option<&'static str>,
 }
 
 impl ManagementCluster {
@@ -235,7 +242,7 @@ impl ManagementCluster {
         for v in versions {
             if v.get("storage").and_then(Value::as_bool) == Some(true) {
                 let name = v.get("name").and_then(Value::as_str).unwrap_or_default();
-                if name == crate::repository::CURRENT_CONTRACT {
+                if name == crate::repository::CURRENT_CONTRACT || check.also_allow == Some(name) {
                     return Ok(());
                 }
                 return Err(ClusterError::ContractMismatch {
@@ -255,6 +262,7 @@ impl ManagementCluster {
             .check_capi_contract(ContractCheck {
                 allow_not_installed: false,
                 allow_any_contract: true,
+                also_allow: None,
             })
             .await
         {

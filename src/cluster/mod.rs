@@ -9,6 +9,8 @@ pub mod apply;
 pub mod backoff;
 pub mod cert_manager;
 mod connect;
+mod crd_migration;
+mod discovery;
 mod error;
 pub mod inventory;
 pub mod kubeconfig;

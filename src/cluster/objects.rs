@@ -225,6 +225,11 @@ impl ManagementCluster {
         .await
     }
 
+    /// A JSON merge patch with the write backoff.
+    pub async fn merge_patch(&self, r: &ObjectRef, patch: &Value) -> Result<Value, ClusterError> {
+        retry(Backoff::WRITE, || self.merge_patch_once(r, patch)).await
+    }
+
     /// One JSON merge patch, no retry (callers decide, e.g. on a resourceVersion conflict).
     pub async fn merge_patch_once(
         &self,

@@ -63,6 +63,38 @@ impl ManagementCluster {
     }
 }
 
+impl ManagementCluster {
+    /// Polls the Deployment `namespace/name` until its status reports no replica (or it is
+    /// gone), or `timeout` passes.
+    pub async fn wait_deployment_scaled_down(
+        &self,
+        namespace: &str,
+        name: &str,
+        timeout: Duration,
+    ) -> Result<(), ClusterError> {
+        let r = ObjectRef::new("apps/v1", "Deployment", namespace, name);
+        let deadline = Instant::now() + timeout;
+        loop {
+            let replicas = match self.get(&r).await? {
+                None => 0,
+                Some(d) => crate::object::get_path(&d, &["status", "replicas"])
+                    .and_then(Value::as_i64)
+                    .unwrap_or(0),
+            };
+            if replicas == 0 {
+                return Ok(());
+            }
+            if Instant::now() + DEPLOYMENT_POLL_INTERVAL > deadline {
+                return Err(ClusterError::NotReady {
+                    what: format!("deployment {name:?} (still {replicas} replicas)"),
+                    after: timeout,
+                });
+            }
+            tokio::time::sleep(DEPLOYMENT_POLL_INTERVAL).await;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -151,6 +151,7 @@ impl Client {
                         .check_capi_contract(ContractCheck {
                             allow_not_installed: true,
                             allow_any_contract: false,
+                            also_allow: None,
                         })
                         .await?;
                 }

@@ -135,6 +135,7 @@ impl Client {
             .check_capi_contract(ContractCheck {
                 allow_not_installed: true,
                 allow_any_contract: false,
+                also_allow: None,
             })
             .await?;
         tracing::info!("Fetching providers");
@@ -208,6 +209,7 @@ impl Client {
             .check_capi_contract(ContractCheck {
                 allow_not_installed: true,
                 allow_any_contract: false,
+                also_allow: None,
             })
             .await?;
         // Like clusterctl, a cluster without inventory counts as a first run.
@@ -347,7 +349,7 @@ impl Client {
     }
 
     /// cert-manager's manifest objects at the configured version, labelled as clusterctl does.
-    async fn cert_manager_objects(&self) -> Result<Vec<Value>, Error> {
+    pub(crate) async fn cert_manager_objects(&self) -> Result<Vec<Value>, Error> {
         let settings = self.config().cert_manager()?;
         let provider = ProviderConfig {
             name: "cert-manager".into(),
@@ -473,7 +475,7 @@ fn log_usage_instructions() {
 
 /// Installs one provider whose inventory entry is already written (marked installing): its
 /// objects, then the entry again, complete.
-async fn install_provider(
+pub(crate) async fn install_provider(
     cluster: &ManagementCluster,
     components: &Components,
     progress: &dyn Progress,
@@ -509,9 +511,22 @@ async fn wait_providers(
     timeout: Duration,
     progress: &dyn Progress,
 ) -> Result<(), ClusterError> {
-    let deployments: Vec<(String, String)> = queue
+    let objects: Vec<&Value> = queue
         .iter()
         .flat_map(|f| f.components.objects.iter())
+        .collect();
+    wait_deployments(cluster, &objects, timeout, progress).await
+}
+
+/// Waits until every Deployment among `objects` that runs a `manager` container is Available.
+pub(crate) async fn wait_deployments(
+    cluster: &ManagementCluster,
+    objects: &[&Value],
+    timeout: Duration,
+    progress: &dyn Progress,
+) -> Result<(), ClusterError> {
+    let deployments: Vec<(String, String)> = objects
+        .iter()
         .filter(|o| is_deployment_with_manager(o))
         .map(|o| {
             (
