@@ -146,6 +146,21 @@ impl ControlPlane {
         list.items.len()
     }
 
+    /// Starts doing what the deployment controller and kubelets would: every Deployment's
+    /// status follows its `spec.replicas` (all available), so scale-downs complete and
+    /// `--wait-providers` succeeds. Runs until the control plane is dropped.
+    pub fn start_deployment_controller(&self) {
+        let stop = self.stop_controller.clone();
+        let kubeconfig = self.kubeconfig.clone();
+        self.runtime.spawn(async move {
+            let client = client_for(&kubeconfig).await;
+            while !stop.load(Ordering::Relaxed) {
+                let _ = follow_deployment_specs(&client).await;
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+        });
+    }
+
     fn spawn_namespace_controller(&self) {
         let stop = self.stop_controller.clone();
         let kubeconfig = self.kubeconfig.clone();
@@ -176,6 +191,34 @@ pub async fn client_for(kubeconfig: &Path) -> kube::Client {
         .await
         .unwrap();
     kube::Client::try_from(config).unwrap()
+}
+
+/// Sets every Deployment's status to its desired replicas, all available.
+async fn follow_deployment_specs(client: &kube::Client) -> Result<(), kube::Error> {
+    let api: Api<Deployment> = Api::all(client.clone());
+    for d in api.list(&ListParams::default()).await?.items {
+        let want = d.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1);
+        let status = d.status.clone().unwrap_or_default();
+        if status.replicas == Some(want) && status.observed_generation == d.metadata.generation {
+            continue;
+        }
+        let now = chrono_like_now();
+        let patch = serde_json::json!({"status": {
+        "observedGeneration": d.metadata.generation.unwrap_or(1),
+        "replicas": want, "updatedReplicas": want,
+        "readyReplicas": want, "availableReplicas": want,
+        "conditions": [
+            {"type": "Available", "status": "True", "reason": "MinimumReplicasAvailable",
+             "message": "Deployment has minimum availability.",
+             "lastUpdateTime": now, "lastTransitionTime": now},
+        ]}});
+        let ns = d.metadata.namespace.clone().unwrap_or_default();
+        let name = d.metadata.name.clone().unwrap_or_default();
+        let _ = Api::<Deployment>::namespaced(client.clone(), &ns)
+            .patch_status(&name, &PatchParams::default(), &Patch::Merge(&patch))
+            .await;
+    }
+    Ok(())
 }
 
 /// What the namespace controller does for Terminating namespaces.
