@@ -331,3 +331,152 @@ async fn library_client(home: &Path) -> capictl::Client {
     .await
     .unwrap()
 }
+
+/// `TOOL ARGS --config <shared> --kubeconfig CP`.
+fn tool(cmd: &mut std::process::Command, cp: &ControlPlane, args: &[&str]) -> std::process::Output {
+    run(cmd
+        .args(args)
+        .arg("--config")
+        .arg(shared_config())
+        .arg("--kubeconfig")
+        .arg(cp.kubeconfig()))
+}
+
+/// clusterctl's log without the API server's deprecation warnings for v1 Endpoints, which it
+/// lists (and capictl does not: docs/differences.md).
+fn without_endpoints_warnings(log: &str) -> String {
+    log.lines()
+        .filter(|l| !l.starts_with("v1 Endpoints is deprecated"))
+        .map(|l| format!("{l}\n"))
+        .collect()
+}
+
+const OLD_FOUR: [&str; 8] = [
+    "--core",
+    "cluster-api:v1.12.4",
+    "-b",
+    "kubeadm:v1.12.4",
+    "-c",
+    "kubeadm:v1.12.4",
+    "-i",
+    "docker:v1.12.4",
+];
+
+fn versions(cp: &ControlPlane) -> Vec<String> {
+    inventory(cp)
+        .iter()
+        .map(|e| {
+            format!(
+                "{}={}",
+                e["metadata"]["name"].as_str().unwrap(),
+                e["version"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
+
+fn all_at(version: &str) -> Vec<String> {
+    let mut v: Vec<String> = FOUR_PROVIDERS
+        .iter()
+        .map(|(label, _, _)| format!("{label}={version}"))
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn capictl_upgrades_and_deletes_what_clusterctl_installed() {
+    let cp = ControlPlane::start("interop-upgrade-cap");
+    cp.start_deployment_controller();
+    let home = tempfile::tempdir().unwrap();
+    let mut init = vec!["init"];
+    init.extend(OLD_FOUR);
+    assert!(
+        tool(&mut clusterctl(home.path()), &cp, &init)
+            .status
+            .success()
+    );
+
+    // Both tools plan the same upgrade, word for word.
+    let theirs = tool(&mut clusterctl(home.path()), &cp, &["upgrade", "plan"]);
+    let ours = tool(&mut capictl_std(home.path()), &cp, &["upgrade", "plan"]);
+    assert!(theirs.status.success() && ours.status.success());
+    assert_eq!(stdout(&ours), stdout(&theirs));
+    assert_eq!(stderr(&ours), without_endpoints_warnings(&stderr(&theirs)));
+    assert!(stdout(&ours).contains("clusterctl upgrade apply --contract v1beta2"));
+
+    let out = tool(
+        &mut capictl_std(home.path()),
+        &cp,
+        &["upgrade", "apply", "--contract", "v1beta2"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(versions(&cp), all_at("v1.13.5"));
+
+    // clusterctl agrees the cluster is up to date, and deletes what capictl upgraded.
+    let theirs = tool(&mut clusterctl(home.path()), &cp, &["upgrade", "plan"]);
+    assert!(
+        stdout(&theirs).contains("You are already up to date!"),
+        "{}",
+        stdout(&theirs)
+    );
+    let ours = tool(&mut capictl_std(home.path()), &cp, &["upgrade", "plan"]);
+    assert_eq!(stdout(&ours), stdout(&theirs));
+    let delete = tool(&mut clusterctl(home.path()), &cp, &["delete", "--all"]);
+    assert!(delete.status.success(), "{}", stderr(&delete));
+    assert!(inventory(&cp).is_empty());
+}
+
+#[test]
+fn clusterctl_upgrades_what_capictl_installed_and_capictl_deletes_it() {
+    let cp = ControlPlane::start("interop-upgrade-cc");
+    cp.start_deployment_controller();
+    let home = tempfile::tempdir().unwrap();
+    let mut init = vec!["init"];
+    init.extend(OLD_FOUR);
+    assert!(
+        tool(&mut capictl_std(home.path()), &cp, &init)
+            .status
+            .success()
+    );
+
+    let out = tool(
+        &mut clusterctl(home.path()),
+        &cp,
+        &["upgrade", "apply", "--contract", "v1beta2"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(versions(&cp), all_at("v1.13.5"));
+    let upstream_log = without_endpoints_warnings(&stderr(&out));
+
+    let plan = tool(&mut capictl_std(home.path()), &cp, &["upgrade", "plan"]);
+    assert!(
+        stdout(&plan).contains("You are already up to date!"),
+        "{}",
+        stdout(&plan)
+    );
+
+    // The same upgrade by capictl on a second cluster logs what clusterctl logged.
+    let twin = ControlPlane::start("interop-upgrade-twin");
+    twin.start_deployment_controller();
+    assert!(
+        tool(&mut capictl_std(home.path()), &twin, &init)
+            .status
+            .success()
+    );
+    let ours = tool(
+        &mut capictl_std(home.path()),
+        &twin,
+        &["upgrade", "apply", "--contract", "v1beta2"],
+    );
+    assert!(ours.status.success());
+    assert_eq!(stderr(&ours), upstream_log);
+
+    let delete = tool(
+        &mut capictl_std(home.path()),
+        &cp,
+        &["delete", "--all", "--include-crd", "--include-namespace"],
+    );
+    assert!(delete.status.success(), "{}", stderr(&delete));
+    eventually("an empty inventory", || inventory(&cp).is_empty());
+}

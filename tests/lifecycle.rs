@@ -616,3 +616,62 @@ fn delete_follows_clusterctls_matrix() {
         stderr(&out)
     );
 }
+
+#[test]
+fn an_interrupted_upgrade_is_completed_by_the_next_run() {
+    use std::io::BufRead;
+
+    let cp = ControlPlane::start("upgrade-killed");
+    cp.start_deployment_controller();
+    let home = tempfile::tempdir().unwrap();
+    init_at(&cp, home.path(), OLD);
+
+    // Kill the upgrade while it deletes the core provider's old objects.
+    let mut child = capictl_std(home.path())
+        .args(["upgrade", "apply", "--contract", "v1beta2", "--config"])
+        .arg(test_config())
+        .arg("--kubeconfig")
+        .arg(cp.kubeconfig())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let lines = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut seen = Vec::new();
+    for line in lines.lines() {
+        let line = line.unwrap();
+        let stop = line.starts_with("Deleting Provider={\"name\":\"cluster-api\"");
+        seen.push(line);
+        if stop {
+            child.kill().unwrap();
+            break;
+        }
+    }
+    let _ = child.wait();
+    assert!(seen.last().unwrap().starts_with("Deleting"), "{seen:?}");
+    assert_eq!(
+        inventory(&cp),
+        four_at(OLD),
+        "the inventory still says what to redo"
+    );
+
+    let out = capictl_on(
+        &cp,
+        home.path(),
+        &["upgrade", "apply", "--contract", "v1beta2"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(inventory(&cp), four_at(NEW));
+    for (_, _, ns) in FOUR_PROVIDERS {
+        let deployments = cp.block_on(async {
+            let c = cp.client().await;
+            list_objects(&c, "apps/v1", "Deployment", ns).await
+        });
+        assert_eq!(deployments.len(), 1, "{ns}");
+        assert!(
+            deployments[0]["spec"]["template"]["spec"]["containers"][0]["image"]
+                .as_str()
+                .unwrap()
+                .ends_with(NEW)
+        );
+    }
+}

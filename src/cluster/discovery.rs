@@ -9,7 +9,7 @@ use kube::discovery::{Discovery, Scope, verbs};
 use serde_json::Value;
 
 use super::connect::ManagementCluster;
-use super::error::{ApiFailure, ClusterError};
+use super::error::{ApiFailure, ClusterError, FailureKind};
 use crate::provider::{CLUSTERCTL_CORE_LABEL, CORE_LABEL_CERT_MANAGER, PROVIDER_NAME_LABEL};
 
 /// How many kinds are listed at once.
@@ -128,7 +128,21 @@ impl ManagementCluster {
         let found: Vec<Vec<Value>> = futures::stream::iter(lists)
             .map(|(r, ns)| {
                 let selector = selector.clone();
-                async move { self.list(&r.api_version, &r.kind, &ns, &selector).await }
+                async move {
+                    match self.list(&r.api_version, &r.kind, &ns, &selector).await {
+                        // A kind whose CRD is being deleted (by this very run, say) is
+                        // still in discovery for a moment, but no longer served.
+                        Err(e)
+                            if matches!(
+                                e.failure().map(|f| f.kind),
+                                Some(FailureKind::NotFound | FailureKind::ResourceTypeMissing)
+                            ) =>
+                        {
+                            Ok(Vec::new())
+                        }
+                        other => other,
+                    }
+                }
             })
             .buffer_unordered(LIST_CONCURRENCY)
             .try_collect()
