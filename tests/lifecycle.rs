@@ -675,3 +675,121 @@ fn an_interrupted_upgrade_is_completed_by_the_next_run() {
         );
     }
 }
+
+/// Runs `capictl ARGS` on a pseudo-terminal (util-linux `script`), typing `input`.
+fn on_terminal(cp: &ControlPlane, home: &Path, args: &[&str], input: &str) -> std::process::Output {
+    use std::io::Write;
+
+    let template = capictl_std(home);
+    let mut line = format!("'{}'", env!("CARGO_BIN_EXE_capictl"));
+    for a in args
+        .iter()
+        .copied()
+        .chain(["--config", test_config().to_str().unwrap()])
+        .chain(["--kubeconfig", cp.kubeconfig().to_str().unwrap()])
+    {
+        line.push_str(&format!(" '{a}'"));
+    }
+    let mut cmd = std::process::Command::new("script");
+    cmd.args(["-qec", &line, "/dev/null"])
+        .current_dir(root())
+        .env_clear()
+        .envs(
+            template
+                .get_envs()
+                .filter_map(|(k, v)| v.map(|v| (k.to_owned(), v.to_owned()))),
+        )
+        .env("SHELL", "/bin/sh")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    // Give the prompt time to appear before answering, as a person would.
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    eprintln!("--- terminal\n{}", String::from_utf8_lossy(&out.stdout));
+    out
+}
+
+#[test]
+fn delete_and_upgrade_ask_first_on_a_terminal() {
+    let cp = ControlPlane::start("confirm");
+    let home = tempfile::tempdir().unwrap();
+    let out = capictl_on(
+        &cp,
+        home.path(),
+        &[
+            "init",
+            "--core",
+            "cluster-api:v1.12.4",
+            "-b",
+            "-",
+            "-c",
+            "-",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let core_only = |version: &str| vec![format!("capi-system/cluster-api={version}")];
+
+    let no = on_terminal(&cp, home.path(), &["delete", "--core", "cluster-api"], "n");
+    let screen = String::from_utf8_lossy(&no.stdout).into_owned();
+    assert!(!no.status.success());
+    assert!(
+        screen.contains("These providers will be deleted:"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("capi-system/cluster-api v1.12.4"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("cancelled, nothing was deleted"),
+        "{screen}"
+    );
+    assert_eq!(inventory(&cp), core_only("v1.12.4"));
+
+    let no = on_terminal(
+        &cp,
+        home.path(),
+        &["upgrade", "apply", "--contract", "v1beta2"],
+        "n",
+    );
+    let screen = String::from_utf8_lossy(&no.stdout).into_owned();
+    assert!(!no.status.success());
+    assert!(
+        screen.contains("cancelled, nothing was upgraded"),
+        "{screen}"
+    );
+    assert_eq!(inventory(&cp), core_only("v1.12.4"));
+
+    let yes = on_terminal(
+        &cp,
+        home.path(),
+        &["upgrade", "apply", "--contract", "v1beta2"],
+        "y",
+    );
+    assert!(
+        yes.status.success(),
+        "{}",
+        String::from_utf8_lossy(&yes.stdout)
+    );
+    assert_eq!(inventory(&cp), core_only("v1.13.5"));
+
+    // --yes: no question at all.
+    let forced = on_terminal(
+        &cp,
+        home.path(),
+        &["delete", "--core", "cluster-api", "--yes"],
+        "",
+    );
+    let screen = String::from_utf8_lossy(&forced.stdout).into_owned();
+    assert!(forced.status.success(), "{screen}");
+    assert!(!screen.contains("Continue?"), "{screen}");
+    assert!(inventory(&cp).is_empty());
+}
