@@ -793,3 +793,119 @@ fn delete_and_upgrade_ask_first_on_a_terminal() {
     assert!(!screen.contains("Continue?"), "{screen}");
     assert!(inventory(&cp).is_empty());
 }
+
+/// A CRD `widgets.example.com` serving `versions` (name, storage) with any content.
+fn widget_crd(versions: &[(&str, bool)]) -> Value {
+    json!({
+        "apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+        "metadata": {"name": "widgets.example.com"},
+        "spec": {
+            "group": "example.com", "scope": "Namespaced",
+            "names": {"kind": "Widget", "listKind": "WidgetList", "plural": "widgets", "singular": "widget"},
+            "versions": versions.iter().map(|(name, storage)| json!({
+                "name": name, "served": true, "storage": storage,
+                "schema": {"openAPIV3Schema": {"type": "object", "x-kubernetes-preserve-unknown-fields": true}},
+            })).collect::<Vec<_>>(),
+        }
+    })
+}
+
+// The storage-version migration cert-manager upgrades run (clusterctl's crd_migration.go),
+// on a CRD whose objects were stored under a version the next manifest drops.
+#[test]
+fn crd_storage_migration_lets_a_manifest_drop_an_old_version() {
+    let cp = ControlPlane::start("crd-migration");
+    let stored_versions = |cp: &ControlPlane| -> Value {
+        get(
+            cp,
+            "apiextensions.k8s.io/v1",
+            "CustomResourceDefinition",
+            "",
+            "widgets.example.com",
+        )
+        .unwrap()["status"]["storedVersions"]
+            .clone()
+    };
+    cp.block_on(async {
+        let c = cp.client().await;
+        apply_yaml(&c, &widget_crd(&[("v1alpha1", true)]).to_string()).await;
+    });
+    eventually("widgets served", || {
+        cp.block_on(async {
+            let c = cp.client().await;
+            kube::discovery::pinned_kind(
+                &c,
+                &kube::api::GroupVersionKind::gvk("example.com", "v1alpha1", "Widget"),
+            )
+            .await
+            .is_ok()
+        })
+    });
+    let widgets: String = (0..25)
+        .map(|i| {
+            format!(
+                "apiVersion: example.com/v1alpha1\nkind: Widget\nmetadata:\n  name: w{i}\n  namespace: default\nsize: {i}\n---\n"
+            )
+        })
+        .collect();
+    apply(&cp, &widgets);
+    // The next release stores v1; objects written before stay stored as v1alpha1.
+    cp.block_on(async {
+        let c = cp.client().await;
+        apply_yaml(
+            &c,
+            &widget_crd(&[("v1alpha1", false), ("v1", true)]).to_string(),
+        )
+        .await;
+    });
+    assert_eq!(stored_versions(&cp), json!(["v1alpha1", "v1"]));
+
+    let without_old = widget_crd(&[("v1", true)]);
+    // Before migration the API server refuses it: v1alpha1 is still a stored version.
+    let refused = cp.block_on(async {
+        let c = cp.client().await;
+        let api: kube::Api<
+            k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition,
+        > = kube::Api::all(c);
+        api.patch(
+            "widgets.example.com",
+            &kube::api::PatchParams::apply("test").force(),
+            &kube::api::Patch::Apply(&without_old),
+        )
+        .await
+        .unwrap_err()
+        .to_string()
+    });
+    assert!(refused.contains("storedVersions"), "{refused}");
+    let home = tempfile::tempdir().unwrap();
+    let selector = capictl::KubeconfigSelector {
+        path: Some(cp.kubeconfig().to_path_buf()),
+        context: None,
+    };
+    let env = capictl::Env::from_pairs([("HOME", home.path().to_str().unwrap())]);
+    cp.block_on(async {
+        let cluster = capictl::cluster::ManagementCluster::connect(&selector, &env)
+            .await
+            .unwrap();
+        // A manifest that lacks the current storage version cannot be migrated to.
+        let err = cluster
+            .migrate_crd(&widget_crd(&[("v2", true)]))
+            .await
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "unable to upgrade CRD \"widgets.example.com\" because the new CRD does not contain the storage version \"v1\" of the current CRD, thus not allowing CR migration"
+        );
+        assert!(cluster.migrate_crd(&without_old).await.unwrap(), "migrated");
+        assert!(!cluster.migrate_crd(&without_old).await.unwrap(), "nothing left to do");
+    });
+    assert_eq!(stored_versions(&cp), json!(["v1"]));
+    // Now the API server accepts the CRD without v1alpha1, and every object is still there.
+    cp.block_on(async {
+        let c = cp.client().await;
+        apply_yaml(&c, &without_old.to_string()).await;
+        let items = list_objects(&c, "example.com/v1", "Widget", "default").await;
+        assert_eq!(items.len(), 25);
+        assert!(items.iter().any(|w| w["size"] == 24));
+    });
+}
