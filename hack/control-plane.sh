@@ -94,8 +94,16 @@ pid_of() {
 }
 
 owned_by_us() {
-  local cmdline
-  cmdline=$(tr '\0' '\n' 2>/dev/null <"/proc/$1/cmdline") || return 1
+  local cmdline stat i
+  for ((i = 0; i < 50; i++)); do
+    cmdline=$(tr '\0' '\n' 2>/dev/null <"/proc/$1/cmdline") || return 1
+    [ -n "$cmdline" ] && break
+    # Empty: a zombie, or a process inside execve (the launcher writes the PID file right
+    # before exec, so a check can land there). Only the second is worth waiting for.
+    stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+    [[ "${stat##*) }" == Z* ]] && return 1
+    sleep 0.02
+  done
   [[ "$cmdline" == *"$STATE/"* ]]
 }
 
