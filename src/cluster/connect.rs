@@ -242,19 +242,12 @@ where
 
     fn call(&mut self, request: http::Request<B>) -> Self::Future {
         self.count.fetch_add(1, Ordering::Relaxed);
-        // Warnings on writes concern what the user installs; on reads (listing every kind to
-        // find labelled objects, say) they are noise and only shown with -v.
-        let write = request.method() != http::Method::GET;
         let response = self.inner.call(request);
         Box::pin(async move {
             let response = response.await?;
             for value in response.headers().get_all(http::header::WARNING) {
                 if let Some(text) = value.to_str().ok().and_then(parse_warning) {
-                    if write {
-                        tracing::info!("{text}");
-                    } else {
-                        tracing::debug!("{text}");
-                    }
+                    tracing::info!("{text}");
                 }
             }
             Ok(response)
