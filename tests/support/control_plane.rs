@@ -168,7 +168,9 @@ impl ControlPlane {
             let client = client_for(&kubeconfig).await;
             while !stop.load(Ordering::Relaxed) {
                 // Errors (e.g. while a test restarts the API server) are retried next round.
-                let _ = finish_namespace_deletions(&client).await;
+                if let Err(e) = finish_namespace_deletions(&client).await {
+                    tracing_free_log(&format!("namespace controller: {e}"));
+                }
                 tokio::time::sleep(Duration::from_millis(300)).await;
             }
         });
@@ -221,6 +223,11 @@ async fn follow_deployment_specs(client: &kube::Client) -> Result<(), kube::Erro
     Ok(())
 }
 
+/// A line in the test's output (shown when the test fails).
+fn tracing_free_log(line: &str) {
+    eprintln!("{line}");
+}
+
 /// What the namespace controller does for Terminating namespaces.
 async fn finish_namespace_deletions(client: &kube::Client) -> Result<(), kube::Error> {
     let namespaces: Api<Namespace> = Api::all(client.clone());
@@ -234,7 +241,12 @@ async fn finish_namespace_deletions(client: &kube::Client) -> Result<(), kube::E
     if terminating.is_empty() {
         return Ok(());
     }
-    let discovery = Discovery::new(client.clone()).run().await?;
+    // Aggregated discovery (two requests): per-group discovery fails as a whole when one
+    // group version answers 404, as one briefly does while a CRD changes.
+    let discovery = match Discovery::new(client.clone()).run_aggregated().await {
+        Ok(d) => d,
+        Err(_) => Discovery::new(client.clone()).run().await?,
+    };
     for ns in terminating {
         let name = ns.metadata.name.clone().unwrap_or_default();
         for group in discovery.groups() {
@@ -255,6 +267,12 @@ async fn finish_namespace_deletions(client: &kube::Client) -> Result<(), kube::E
         }
         let mut body = serde_json::to_value(&ns).unwrap();
         body["spec"]["finalizers"] = serde_json::json!([]);
+        // Unconditional: a client updating the namespace meanwhile (clusterctl's cert-manager
+        // check does so every second while it retries) would make a versioned write conflict
+        // on every round, forever.
+        if let Some(meta) = body["metadata"].as_object_mut() {
+            meta.remove("resourceVersion");
+        }
         let _ = namespaces
             .replace_subresource("finalize", &name, &PostParams::default(), &body)
             .await;
