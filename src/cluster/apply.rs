@@ -78,33 +78,60 @@ impl ManagementCluster {
         objects: &[Value],
         job: &ApplyJob<'_>,
     ) -> Result<(), ClusterError> {
-        for (i, obj) in objects.iter().enumerate() {
-            check_applicable(obj, i, job.subject)?;
+        self.apply_crds_of(&[(objects, job)]).await?;
+        self.apply_rest(objects, job).await
+    }
+
+    /// The first stage of [`ManagementCluster::apply_all`] for several manifests at once: their
+    /// CRDs are applied together and waited for together, so that the API server establishes
+    /// them in one go instead of one manifest after the other. Reports `ApplyStarted` for
+    /// each job; finish each with [`ManagementCluster::apply_rest`].
+    pub async fn apply_crds_of(
+        &self,
+        sets: &[(&[Value], &ApplyJob<'_>)],
+    ) -> Result<(), ClusterError> {
+        let mut crds: Vec<(&Value, &ApplyJob<'_>)> = Vec::new();
+        for (objects, job) in sets {
+            for (i, obj) in objects.iter().enumerate() {
+                check_applicable(obj, i, job.subject)?;
+            }
+            for crd in stages(objects).crds {
+                self.learn_crd(crd);
+                crds.push((crd, job));
+            }
+            job.progress.event(ProgressEvent::ApplyStarted {
+                subject: job.subject,
+                count: objects.len(),
+            });
         }
-        let stages = stages(objects);
-        for crd in &stages.crds {
-            self.learn_crd(crd);
-        }
-        job.progress.event(ProgressEvent::ApplyStarted {
-            subject: job.subject,
-            count: objects.len(),
-        });
-        futures::stream::iter(stages.crds)
-            .map(|crd| async move {
+        let live: Vec<(String, Value)> = futures::stream::iter(&crds)
+            .map(|(crd, job)| async move {
                 let live = self.apply_object(crd, job).await?;
-                self.wait_crd_established(object::name(crd), live)
-                    .await
-                    .map_err(|e| {
-                        e.context(format!(
-                            "{} {}",
-                            job.error_prefix,
-                            ObjectRef::of(crd).describe()
-                        ))
-                    })
+                Ok::<_, ClusterError>((object::name(crd).to_string(), live))
             })
             .buffer_unordered(CRD_CONCURRENCY)
-            .try_collect::<Vec<()>>()
+            .try_collect()
             .await?;
+        self.wait_crds_established(live).await.map_err(|(name, e)| {
+            match crds.iter().find(|(crd, _)| object::name(crd) == name) {
+                Some((crd, job)) => e.context(format!(
+                    "{} {}",
+                    job.error_prefix,
+                    ObjectRef::of(crd).describe()
+                )),
+                None => e,
+            }
+        })
+    }
+
+    /// The stages after the CRDs: Namespaces, then everything else concurrently. Reports
+    /// `ApplyFinished` for the job.
+    pub async fn apply_rest(
+        &self,
+        objects: &[Value],
+        job: &ApplyJob<'_>,
+    ) -> Result<(), ClusterError> {
+        let stages = stages(objects);
         for group in [stages.namespaces, stages.rest] {
             futures::stream::iter(group)
                 .map(|obj| self.apply_object(obj, job))
@@ -209,61 +236,121 @@ impl ManagementCluster {
     /// Waits until the CRD `name` is Established. `live` is the object the apply returned: when
     /// it already says Established no request is made. Fails at once when the API server
     /// refused the CRD's names (they clash with another CRD's).
+    pub async fn wait_crd_established(&self, name: &str, live: Value) -> Result<(), ClusterError> {
+        self.wait_crds_established(vec![(name.to_string(), live)])
+            .await
+            .map_err(|(_, e)| e)
+    }
+
+    /// Waits until every CRD of `pending` (name, object as last seen) is Established; on failure
+    /// returns the name of the CRD that failed. Each round reads all CRDs still pending with one
+    /// list (CRDs carry the `clusterctl.cluster.x-k8s.io` label) instead of one GET each.
     ///
     /// The API server establishes a CRD only when it sees the CRD change: one created just
     /// before an API server stops stays `Established=False` (reason `Installing`) forever, and
     /// applying it again unchanged does not help. Such a CRD is nudged — an annotation set and
     /// removed — which makes the new API server establish it.
-    pub async fn wait_crd_established(&self, name: &str, live: Value) -> Result<(), ClusterError> {
-        let r = ObjectRef::new(
-            "apiextensions.k8s.io/v1",
-            "CustomResourceDefinition",
-            "",
-            name,
-        );
+    async fn wait_crds_established(
+        &self,
+        pending: Vec<(String, Value)>,
+    ) -> Result<(), (String, ClusterError)> {
         let started = Instant::now();
         let deadline = started + CRD_ESTABLISHED_TIMEOUT;
-        let mut last_nudge = started;
         let mut poll = CRD_FIRST_POLL;
-        let mut current = Some(live);
+        let mut pending: Vec<(String, Option<Value>, Instant)> = pending
+            .into_iter()
+            .map(|(name, live)| (name, Some(live), started))
+            .collect();
         loop {
-            let Some(crd) = &current else {
-                return Err(ClusterError::CrdNotEstablished {
-                    name: name.to_string(),
-                    reason: "it was deleted while waiting for it".into(),
-                });
-            };
-            match crd_state(crd) {
-                CrdState::Established => return Ok(()),
-                CrdState::Refused(reason) => {
-                    return Err(ClusterError::CrdNotEstablished {
-                        name: name.to_string(),
-                        reason,
-                    });
+            let mut still = Vec::new();
+            for (name, current, last_nudge) in pending {
+                let Some(crd) = &current else {
+                    return Err((
+                        name.clone(),
+                        ClusterError::CrdNotEstablished {
+                            name,
+                            reason: "it was deleted while waiting for it".into(),
+                        },
+                    ));
+                };
+                match crd_state(crd) {
+                    CrdState::Established => continue,
+                    CrdState::Refused(reason) => {
+                        return Err((
+                            name.clone(),
+                            ClusterError::CrdNotEstablished { name, reason },
+                        ));
+                    }
+                    CrdState::Installing if last_nudge.elapsed() >= CRD_NUDGE_AFTER => {
+                        tracing::debug!(
+                            crd = %name,
+                            "Nudging a CustomResourceDefinition stuck in Installing"
+                        );
+                        self.nudge(&crd_ref(&name))
+                            .await
+                            .map_err(|e| (name.clone(), e))?;
+                        still.push((name, current, Instant::now()));
+                    }
+                    CrdState::Installing | CrdState::Pending => {
+                        still.push((name, current, last_nudge))
+                    }
                 }
-                CrdState::Installing if last_nudge.elapsed() >= CRD_NUDGE_AFTER => {
-                    tracing::debug!(
-                        crd = name,
-                        "Nudging a CustomResourceDefinition stuck in Installing"
-                    );
-                    self.nudge(&r).await?;
-                    last_nudge = Instant::now();
-                }
-                CrdState::Installing | CrdState::Pending => {}
+            }
+            if still.is_empty() {
+                return Ok(());
             }
             if Instant::now() >= deadline {
-                return Err(ClusterError::CrdNotEstablished {
-                    name: name.to_string(),
-                    reason: format!(
-                        "still not Established after {}",
-                        super::error::go_duration(CRD_ESTABLISHED_TIMEOUT)
-                    ),
-                });
+                let name = still[0].0.clone();
+                return Err((
+                    name.clone(),
+                    ClusterError::CrdNotEstablished {
+                        name,
+                        reason: format!(
+                            "still not Established after {}",
+                            super::error::go_duration(CRD_ESTABLISHED_TIMEOUT)
+                        ),
+                    },
+                ));
             }
             tokio::time::sleep(poll).await;
             poll = (poll * 2).min(CRD_POLL_INTERVAL);
-            current = self.get(&r).await?;
+            pending = self.refresh_crds(still).await?;
         }
+    }
+
+    /// The current state of each pending CRD: one labelled list when several are pending, a
+    /// GET for any the list does not hold.
+    async fn refresh_crds(
+        &self,
+        pending: Vec<(String, Option<Value>, Instant)>,
+    ) -> Result<Vec<(String, Option<Value>, Instant)>, (String, ClusterError)> {
+        let mut listed = std::collections::HashMap::new();
+        if pending.len() > 1 {
+            let items = self
+                .list(
+                    "apiextensions.k8s.io/v1",
+                    "CustomResourceDefinition",
+                    "",
+                    crate::provider::CLUSTERCTL_LABEL,
+                )
+                .await
+                .map_err(|e| (pending[0].0.clone(), e))?;
+            for item in items {
+                listed.insert(object::name(&item).to_string(), item);
+            }
+        }
+        let mut out = Vec::with_capacity(pending.len());
+        for (name, _, last_nudge) in pending {
+            let current = match listed.remove(&name) {
+                Some(found) => Some(found),
+                None => self
+                    .get(&crd_ref(&name))
+                    .await
+                    .map_err(|e| (name.clone(), e))?,
+            };
+            out.push((name, current, last_nudge));
+        }
+        Ok(out)
     }
 
     /// Changes an object and changes it back, so that controllers see an update.
@@ -343,6 +430,15 @@ fn crd_state(crd: &Value) -> CrdState {
     } else {
         CrdState::Pending
     }
+}
+
+fn crd_ref(name: &str) -> ObjectRef {
+    ObjectRef::new(
+        "apiextensions.k8s.io/v1",
+        "CustomResourceDefinition",
+        "",
+        name,
+    )
 }
 
 fn managed_fields_of(live: &Value) -> Vec<Value> {

@@ -241,21 +241,28 @@ async fn finish_namespace_deletions(client: &kube::Client) -> Result<(), kube::E
     if terminating.is_empty() {
         return Ok(());
     }
-    // Aggregated discovery (two requests): per-group discovery fails as a whole when one
-    // group version answers 404, as one briefly does while a CRD changes.
-    let discovery = match Discovery::new(client.clone()).run_aggregated().await {
+    // Per-group discovery fails as a whole when one group version answers 404, as one briefly
+    // does while a CRD changes; aggregated discovery (two requests) is the fallback.
+    let discovery = match Discovery::new(client.clone()).run().await {
         Ok(d) => d,
-        Err(_) => Discovery::new(client.clone()).run().await?,
+        Err(_) => Discovery::new(client.clone()).run_aggregated().await?,
     };
+    let kinds: Vec<kube::api::ApiResource> = discovery
+        .groups()
+        .flat_map(|g| g.recommended_resources())
+        .filter(|(_, caps)| {
+            caps.scope == Scope::Namespaced && caps.supports_operation(verbs::DELETE)
+        })
+        .map(|(ar, _)| ar)
+        .collect();
     for ns in terminating {
         let name = ns.metadata.name.clone().unwrap_or_default();
-        for group in discovery.groups() {
-            for (ar, caps) in group.recommended_resources() {
-                if caps.scope != Scope::Namespaced || !caps.supports_operation(verbs::DELETE) {
-                    continue;
-                }
-                let api: Api<kube::api::DynamicObject> =
-                    Api::namespaced_with(client.clone(), &name, &ar);
+        // Concurrently, as the real controller's informers do: the first list of a kind whose
+        // CRD was just created waits about a second for the API server's watch cache.
+        futures::StreamExt::for_each_concurrent(futures::stream::iter(&kinds), 16, |ar| {
+            let api: Api<kube::api::DynamicObject> =
+                Api::namespaced_with(client.clone(), &name, ar);
+            async move {
                 if let Ok(list) = api.list(&ListParams::default()).await {
                     for obj in list.items {
                         if let Some(n) = obj.metadata.name {
@@ -264,7 +271,8 @@ async fn finish_namespace_deletions(client: &kube::Client) -> Result<(), kube::E
                     }
                 }
             }
-        }
+        })
+        .await;
         let mut body = serde_json::to_value(&ns).unwrap();
         body["spec"]["finalizers"] = serde_json::json!([]);
         // Unconditional: a client updating the namespace meanwhile (clusterctl's cert-manager

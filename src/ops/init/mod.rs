@@ -146,8 +146,7 @@ impl Client {
         let (queue, metadata) = self.fetch_queue(&requested, &inventory, progress).await?;
         check_plan(&queue, &inventory, &metadata, options.validate)?;
 
-        self.ensure_cert_manager(&cluster, progress).await?;
-        let installed = install_queue(&cluster, &queue, progress).await?;
+        let installed = self.install(&cluster, &queue, progress).await?;
         if options.wait_providers {
             tracing::info!("Waiting for providers to be available...");
             wait_providers(&cluster, &queue, options.wait_provider_timeout, progress).await?;
@@ -430,31 +429,67 @@ fn check_plan(
     }
 }
 
-/// Installs the queue in order. Every planned provider is recorded first: if this run stops,
-/// the next one finds the whole plan (entries marked installing) and completes it.
-async fn install_queue(
-    cluster: &ManagementCluster,
-    queue: &[Fetched],
-    progress: &dyn Progress,
-) -> Result<Vec<InstalledProvider>, Error> {
-    for f in queue {
-        cluster
-            .ensure_namespace(&f.components.target_namespace)
-            .await?;
-        cluster
-            .write_inventory_entry(&f.components.inventory_object(), true)
-            .await?;
+impl Client {
+    /// cert-manager, then the queue in order. Every planned provider is recorded first: if
+    /// this run stops, the next one finds the whole plan (entries marked installing) and
+    /// completes it. The CRDs of all providers are applied while cert-manager is checked (and
+    /// installed): neither needs the other, and the API server then establishes them all in
+    /// one go instead of one provider after the other.
+    async fn install(
+        &self,
+        cluster: &ManagementCluster,
+        queue: &[Fetched],
+        progress: &dyn Progress,
+    ) -> Result<Vec<InstalledProvider>, Error> {
+        for f in queue {
+            cluster
+                .ensure_namespace(&f.components.target_namespace)
+                .await?;
+            cluster
+                .write_inventory_entry(&f.components.inventory_object(), true)
+                .await?;
+        }
+        let labels: Vec<String> = queue
+            .iter()
+            .map(|f| f.components.provider.manifest_label())
+            .collect();
+        let jobs: Vec<ApplyJob<'_>> = labels
+            .iter()
+            .map(|label| ApplyJob {
+                subject: label,
+                error_prefix: "failed to create provider object",
+                progress,
+            })
+            .collect();
+        let sets: Vec<(&[Value], &ApplyJob<'_>)> = queue
+            .iter()
+            .zip(&jobs)
+            .map(|(f, job)| (f.components.objects.as_slice(), job))
+            .collect();
+        futures::try_join!(self.ensure_cert_manager(cluster, progress), async {
+            cluster.apply_crds_of(&sets).await.map_err(Error::from)
+        })?;
+        let mut installed = Vec::new();
+        for (f, job) in queue.iter().zip(&jobs) {
+            let components = &f.components;
+            tracing::info!(
+                provider = %job.subject,
+                version = %components.version,
+                target_namespace = %components.target_namespace,
+                "Installing"
+            );
+            cluster.apply_rest(&components.objects, job).await?;
+            cluster
+                .write_inventory_entry(&components.inventory_object(), false)
+                .await?;
+            installed.push(InstalledProvider {
+                label: job.subject.to_string(),
+                version: components.version.clone(),
+                namespace: components.target_namespace.clone(),
+            });
+        }
+        Ok(installed)
     }
-    let mut installed = Vec::new();
-    for f in queue {
-        install_provider(cluster, &f.components, progress).await?;
-        installed.push(InstalledProvider {
-            label: f.components.provider.manifest_label(),
-            version: f.components.version.clone(),
-            namespace: f.components.target_namespace.clone(),
-        });
-    }
-    Ok(installed)
 }
 
 /// clusterctl's closing lines after a first run (its wording, `clusterctl` included, so that
