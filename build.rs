@@ -28,6 +28,12 @@ fn main() {
     println!("cargo:rustc-env=CAPICTL_GIT_TREE_STATE={state}");
     println!("cargo:rustc-env=CAPICTL_BUILD_DATE={date}");
     println!("cargo:rustc-env=CAPICTL_RUSTC_VERSION={rustc_version}");
-    println!("cargo:rerun-if-changed=.git/HEAD");
-    println!("cargo:rerun-if-changed=.git/index");
+    // The git directory may be elsewhere (`.git` is a file in a worktree); outside git there
+    // is nothing to watch.
+    if let Some(git_dir) = run("git", &["rev-parse", "--absolute-git-dir"]) {
+        println!("cargo:rerun-if-changed={git_dir}/HEAD");
+        println!("cargo:rerun-if-changed={git_dir}/index");
+    } else {
+        println!("cargo:rerun-if-changed=build.rs");
+    }
 }

@@ -78,6 +78,10 @@ fn both_tools_print_the_same_init_log_and_read_each_others_inventory() {
 
     // Each tool sees the other's cluster as initialized: re-runs do nothing.
     let noop = "Fetching providers\nSkipping installing cert-manager as it is already installed\n";
+    // Each init deleted its cert-manager-test namespace; the next check must not find it
+    // terminating.
+    by_clusterctl.wait_namespaces_settled();
+    by_capictl.wait_namespaces_settled();
     let rerun = tool_init(
         &mut capictl_std(home.path()),
         &by_clusterctl,

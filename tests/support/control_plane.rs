@@ -146,6 +146,34 @@ impl ControlPlane {
         list.items.len()
     }
 
+    /// Waits (up to 60 s) until no namespace is Terminating: the harness's namespace
+    /// controller has caught up, as a real cluster's would have by the time a person runs the
+    /// next command.
+    pub fn wait_namespaces_settled(&self) {
+        let deadline = std::time::Instant::now() + Duration::from_secs(60);
+        loop {
+            let terminating = self.block_on(async {
+                let api: Api<Namespace> = Api::all(self.client().await);
+                api.list(&ListParams::default())
+                    .await
+                    .map(|l| {
+                        l.items
+                            .iter()
+                            .any(|ns| ns.metadata.deletion_timestamp.is_some())
+                    })
+                    .unwrap_or(true)
+            });
+            if !terminating {
+                return;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "namespaces still terminating after 60 s"
+            );
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+
     /// Starts doing what the deployment controller and kubelets would: every Deployment's
     /// status follows its `spec.replicas` (all available), so scale-downs complete and
     /// `--wait-providers` succeeds. Runs until the control plane is dropped.
