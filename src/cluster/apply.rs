@@ -243,8 +243,8 @@ impl ManagementCluster {
     }
 
     /// Waits until every CRD of `pending` (name, object as last seen) is Established; on failure
-    /// returns the name of the CRD that failed. Each round reads all CRDs still pending with one
-    /// list (CRDs carry the `clusterctl.cluster.x-k8s.io` label) instead of one GET each.
+    /// returns the name of the CRD that failed. Labelled CRDs (all that clusterctl's processing
+    /// produces) are followed with one watch; others are polled.
     ///
     /// The API server establishes a CRD only when it sees the CRD change: one created just
     /// before an API server stops stays `Established=False` (reason `Installing`) forever, and
@@ -312,42 +312,92 @@ impl ManagementCluster {
                     },
                 ));
             }
-            tokio::time::sleep(poll).await;
-            poll = (poll * 2).min(CRD_POLL_INTERVAL);
-            pending = self.refresh_crds(still).await?;
+            let labelled = still.iter().all(|(_, current, _)| {
+                current
+                    .as_ref()
+                    .is_some_and(|c| object::label(c, crate::provider::CLUSTERCTL_LABEL).is_some())
+            });
+            pending = if labelled {
+                self.watch_crds(still).await
+            } else {
+                tokio::time::sleep(poll).await;
+                poll = (poll * 2).min(CRD_POLL_INTERVAL);
+                self.refresh_crds(still).await?
+            };
         }
     }
 
-    /// The current state of each pending CRD: one labelled list when several are pending, a
-    /// GET for any the list does not hold.
+    /// Follows the pending CRDs with one watch (all carry the `clusterctl.cluster.x-k8s.io`
+    /// label) until none is left waiting or `CRD_NUDGE_AFTER` passes; changes arrive as they
+    /// happen, each CRD sent once per change instead of once per poll. A watch that cannot be
+    /// opened falls back to one round of GETs.
+    async fn watch_crds(
+        &self,
+        mut pending: Vec<(String, Option<Value>, Instant)>,
+    ) -> Vec<(String, Option<Value>, Instant)> {
+        use kube::api::{ApiResource, DynamicObject, GroupVersionKind, WatchEvent, WatchParams};
+        let api: kube::Api<DynamicObject> = kube::Api::all_with(
+            self.client().clone(),
+            &ApiResource::from_gvk(&GroupVersionKind::gvk(
+                "apiextensions.k8s.io",
+                "v1",
+                "CustomResourceDefinition",
+            )),
+        );
+        let params = WatchParams::default()
+            .labels(crate::provider::CLUSTERCTL_LABEL)
+            .timeout(CRD_NUDGE_AFTER.as_secs() as u32);
+        let stream = match api.watch(&params, "0").await {
+            Ok(s) => s,
+            Err(e) => {
+                tracing::trace!(cause = %e, "Watching CustomResourceDefinitions failed");
+                tokio::time::sleep(CRD_POLL_INTERVAL).await;
+                return self.refresh_crds(pending.clone()).await.unwrap_or(pending);
+            }
+        };
+        let mut stream = std::pin::pin!(stream);
+        let deadline = Instant::now() + CRD_NUDGE_AFTER;
+        loop {
+            let waiting = pending.iter().any(|(_, current, _)| {
+                current.as_ref().is_some_and(|c| {
+                    matches!(crd_state(c), CrdState::Installing | CrdState::Pending)
+                })
+            });
+            if !waiting {
+                return pending;
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            let event = match tokio::time::timeout(left, stream.next()).await {
+                Ok(Some(Ok(event))) => event,
+                _ => return pending,
+            };
+            let (obj, deleted) = match event {
+                WatchEvent::Added(o) | WatchEvent::Modified(o) => (o, false),
+                WatchEvent::Deleted(o) => (o, true),
+                _ => continue,
+            };
+            let name = obj.metadata.name.clone().unwrap_or_default();
+            if let Some(entry) = pending.iter_mut().find(|(n, _, _)| *n == name) {
+                entry.1 = if deleted {
+                    None
+                } else {
+                    serde_json::to_value(&obj).ok()
+                };
+            }
+        }
+    }
+
+    /// The current state of each pending CRD, one GET each.
     async fn refresh_crds(
         &self,
         pending: Vec<(String, Option<Value>, Instant)>,
     ) -> Result<Vec<(String, Option<Value>, Instant)>, (String, ClusterError)> {
-        let mut listed = std::collections::HashMap::new();
-        if pending.len() > 1 {
-            let items = self
-                .list(
-                    "apiextensions.k8s.io/v1",
-                    "CustomResourceDefinition",
-                    "",
-                    crate::provider::CLUSTERCTL_LABEL,
-                )
-                .await
-                .map_err(|e| (pending[0].0.clone(), e))?;
-            for item in items {
-                listed.insert(object::name(&item).to_string(), item);
-            }
-        }
         let mut out = Vec::with_capacity(pending.len());
         for (name, _, last_nudge) in pending {
-            let current = match listed.remove(&name) {
-                Some(found) => Some(found),
-                None => self
-                    .get(&crd_ref(&name))
-                    .await
-                    .map_err(|e| (name.clone(), e))?,
-            };
+            let current = self
+                .get(&crd_ref(&name))
+                .await
+                .map_err(|e| (name.clone(), e))?;
             out.push((name, current, last_nudge));
         }
         Ok(out)

@@ -75,11 +75,21 @@ where
 {
     let waits = backoff.waits();
     let mut attempt = 0u32;
+    let mut warm_up = 0u32;
     loop {
         attempt += 1;
         match op().await {
             Ok(v) => return Ok(v),
             Err(e) if !e.is_transient() => return Err(e),
+            Err(e) if warming_up(&e) && warm_up < WARM_UP_RETRIES => {
+                // A kind created a moment ago (the inventory CRD, say): the API server answers
+                // 429 until its watch cache is filled, usually within a second. Polled quickly,
+                // outside the backoff's steps.
+                warm_up += 1;
+                attempt -= 1;
+                tracing::trace!(cause = %e, "Waiting for the API server's cache");
+                tokio::time::sleep(WARM_UP_WAIT).await;
+            }
             Err(e) => {
                 let Some(wait) = waits.get(attempt as usize - 1) else {
                     return Err(ClusterError::RetriesExhausted {
@@ -92,6 +102,16 @@ where
             }
         }
     }
+}
+
+/// How often, and how far apart, a "storage is (re)initializing" answer is retried.
+const WARM_UP_RETRIES: u32 = 60;
+const WARM_UP_WAIT: Duration = Duration::from_millis(50);
+
+/// The API server's answer while the watch cache of a kind is being filled.
+fn warming_up(e: &ClusterError) -> bool {
+    e.failure()
+        .is_some_and(|f| f.message.contains("storage is (re)initializing"))
 }
 
 /// `wait` plus a random fraction (up to `jitter`) of it.
