@@ -173,24 +173,27 @@ impl ManagementCluster {
     }
 
     /// Installs cert-manager's manifest objects (from [`manifest_objects`]) and waits until it
-    /// answers.
+    /// answers. `crds_established`, if given, is notified once cert-manager's CRDs are
+    /// Established (the API server is then free for other CRDs).
     pub async fn install_cert_manager(
         &self,
         version: &str,
         objects: &[Value],
         timeout: Duration,
         progress: &dyn Progress,
+        crds_established: Option<&tokio::sync::Notify>,
     ) -> Result<(), ClusterError> {
         tracing::info!(version = version, "Installing cert-manager");
-        self.apply_all(
-            objects,
-            &ApplyJob {
-                subject: "cert-manager",
-                error_prefix: "failed to create cert-manager component",
-                progress,
-            },
-        )
-        .await?;
+        let job = ApplyJob {
+            subject: "cert-manager",
+            error_prefix: "failed to create cert-manager component",
+            progress,
+        };
+        self.apply_crds_of(&[(objects, &job)]).await?;
+        if let Some(n) = crds_established {
+            n.notify_one();
+        }
+        self.apply_rest(objects, &job).await?;
         progress.event(ProgressEvent::WaitStarted {
             subject: "cert-manager",
         });

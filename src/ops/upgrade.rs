@@ -618,7 +618,13 @@ impl Client {
         }
         let settings = self.config().cert_manager()?;
         cluster
-            .install_cert_manager(&settings.version, &desired, settings.timeout, progress)
+            .install_cert_manager(
+                &settings.version,
+                &desired,
+                settings.timeout,
+                progress,
+                None,
+            )
             .await?;
         Ok(true)
     }

@@ -371,10 +371,14 @@ impl Client {
     }
 
     /// clusterctl's `EnsureInstalled`.
+    ///
+    /// `cert_manager_crds` is notified as soon as cert-manager's CRDs are known to be
+    /// Established: after the first check when it passes, else once the install has them.
     async fn ensure_cert_manager(
         &self,
         cluster: &ManagementCluster,
         progress: &dyn Progress,
+        cert_manager_crds: &tokio::sync::Notify,
     ) -> Result<(), Error> {
         let settings = self.config().cert_manager()?;
         if let Some(timeout) = &settings.invalid_timeout {
@@ -385,6 +389,7 @@ impl Client {
             .await;
         match ready {
             Ok(()) => {
+                cert_manager_crds.notify_one();
                 tracing::info!("Skipping installing cert-manager as it is already installed");
                 Ok(())
             }
@@ -395,7 +400,13 @@ impl Client {
                 tracing::trace!(cause = %e, "cert-manager is not available");
                 let objects = self.cert_manager_objects().await?;
                 cluster
-                    .install_cert_manager(&settings.version, &objects, settings.timeout, progress)
+                    .install_cert_manager(
+                        &settings.version,
+                        &objects,
+                        settings.timeout,
+                        progress,
+                        Some(cert_manager_crds),
+                    )
                     .await?;
                 Ok(())
             }
@@ -466,9 +477,23 @@ impl Client {
             .zip(&jobs)
             .map(|(f, job)| (f.components.objects.as_slice(), job))
             .collect();
-        futures::try_join!(self.ensure_cert_manager(cluster, progress), async {
-            cluster.apply_crds_of(&sets).await.map_err(Error::from)
-        })?;
+        // The providers' CRDs wait for cert-manager's to be Established: the API server
+        // establishes CRDs slowly when many arrive at once, and cert-manager's check (on the
+        // critical path) needs only its own.
+        let cert_manager_crds = tokio::sync::Notify::new();
+        futures::try_join!(
+            async {
+                let result = self
+                    .ensure_cert_manager(cluster, progress, &cert_manager_crds)
+                    .await;
+                cert_manager_crds.notify_one();
+                result
+            },
+            async {
+                cert_manager_crds.notified().await;
+                cluster.apply_crds_of(&sets).await.map_err(Error::from)
+            }
+        )?;
         let mut installed = Vec::new();
         for (f, job) in queue.iter().zip(&jobs) {
             let components = &f.components;
