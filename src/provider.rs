@@ -126,6 +126,36 @@ pub fn manifest_label(name: &str, provider_type: ProviderType) -> String {
     format!("{}{}", provider_type.label_prefix(), name)
 }
 
+/// The provider flags of a command (`--core`, then `--bootstrap`, `--control-plane`,
+/// `--infrastructure`, `--ipam`, `--runtime-extension`, `--addon`) as `(type, reference)`
+/// pairs in clusterctl's order, empty references left out.
+pub fn flag_refs<'a>(
+    core: Option<&'a str>,
+    others: [&'a [String]; 6],
+) -> Vec<(ProviderType, &'a str)> {
+    const OTHERS: [ProviderType; 6] = [
+        ProviderType::Bootstrap,
+        ProviderType::ControlPlane,
+        ProviderType::Infrastructure,
+        ProviderType::Ipam,
+        ProviderType::RuntimeExtension,
+        ProviderType::Addon,
+    ];
+    let mut refs: Vec<(ProviderType, &str)> = core
+        .filter(|c| !c.is_empty())
+        .map(|c| (ProviderType::Core, c))
+        .into_iter()
+        .collect();
+    for (t, list) in OTHERS.into_iter().zip(others) {
+        refs.extend(
+            list.iter()
+                .filter(|s| !s.is_empty())
+                .map(|s| (t, s.as_str())),
+        );
+    }
+    refs
+}
+
 /// A provider named on the command line: `name[:version]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ProviderRef {

@@ -1,33 +1,27 @@
 //! `capictl delete`.
 
-use capictl::{Client, DeleteOptions, ProviderType};
+use capictl::{Client, DeleteOptions};
 
-use crate::cli::{DeleteArgs, ProviderFlags};
+use crate::cli::DeleteArgs;
 use crate::confirm;
-
-/// The provider flags as `(type, name[:version])` pairs, in clusterctl's order.
-pub fn provider_refs(flags: &ProviderFlags) -> Vec<(ProviderType, String)> {
-    let mut refs = Vec::new();
-    if !flags.core.is_empty() {
-        refs.push((ProviderType::Core, flags.core.clone()));
-    }
-    for (t, list) in [
-        (ProviderType::Bootstrap, &flags.bootstrap),
-        (ProviderType::ControlPlane, &flags.control_plane),
-        (ProviderType::Infrastructure, &flags.infrastructure),
-        (ProviderType::Ipam, &flags.ipam),
-        (ProviderType::RuntimeExtension, &flags.runtime_extension),
-        (ProviderType::Addon, &flags.addon),
-    ] {
-        refs.extend(list.iter().map(|s| (t, s.clone())));
-    }
-    refs
-}
 
 pub async fn run(client: &Client, args: DeleteArgs) -> anyhow::Result<()> {
     let options = DeleteOptions {
         kubeconfig: args.cluster.selector(),
-        providers: provider_refs(&args.providers),
+        providers: capictl::provider::flag_refs(
+            Some(&args.providers.core),
+            [
+                &args.providers.bootstrap,
+                &args.providers.control_plane,
+                &args.providers.infrastructure,
+                &args.providers.ipam,
+                &args.providers.runtime_extension,
+                &args.providers.addon,
+            ],
+        )
+        .into_iter()
+        .map(|(t, r)| (t, r.to_string()))
+        .collect(),
         all: args.all,
         include_namespace: args.include_namespace,
         include_crd: args.include_crd,

@@ -126,7 +126,8 @@ pub async fn apply(client: &Client, args: UpgradeApplyArgs) -> anyhow::Result<()
     if confirm::needed(args.yes) {
         let target = match &options.contract {
             Some(contract) => format!("the newest {contract} releases"),
-            None => crate::delete::provider_refs(flags)
+            None => options
+                .provider_refs()
                 .iter()
                 .map(|(t, r)| format!("{} {r}", t.as_str()))
                 .collect::<Vec<_>>()

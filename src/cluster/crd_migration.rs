@@ -12,7 +12,8 @@ use super::error::{ApiFailure, ClusterError, FailureKind};
 use super::objects::ObjectRef;
 use crate::object;
 
-fn storage_version(crd: &Value) -> Option<String> {
+/// The version a CRD stores its objects at (`spec.versions[].storage`).
+pub fn storage_version(crd: &Value) -> Option<String> {
     object::get_path(crd, &["spec", "versions"])?
         .as_array()?
         .iter()

@@ -235,25 +235,21 @@ impl ManagementCluster {
         if check.allow_any_contract {
             return Ok(());
         }
-        let versions = object::get_path(&crd, &["spec", "versions"])
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default();
-        for v in versions {
-            if v.get("storage").and_then(Value::as_bool) == Some(true) {
-                let name = v.get("name").and_then(Value::as_str).unwrap_or_default();
-                if name == crate::repository::CURRENT_CONTRACT || check.also_allow == Some(name) {
-                    return Ok(());
-                }
-                return Err(ClusterError::ContractMismatch {
-                    expected: crate::repository::CURRENT_CONTRACT.into(),
-                    detected: name.into(),
-                });
+        match super::storage_version(&crd) {
+            Some(name)
+                if name == crate::repository::CURRENT_CONTRACT
+                    || check.also_allow == Some(name.as_str()) =>
+            {
+                Ok(())
             }
+            Some(name) => Err(ClusterError::ContractMismatch {
+                expected: crate::repository::CURRENT_CONTRACT.into(),
+                detected: name,
+            }),
+            None => Err(ClusterError::InvalidObject(
+                "failed to check Cluster API version".into(),
+            )),
         }
-        Err(ClusterError::InvalidObject(
-            "failed to check Cluster API version".into(),
-        ))
     }
 
     /// clusterctl's `CheckCAPIInstalled`: whether the Cluster CRD exists.

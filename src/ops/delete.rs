@@ -131,7 +131,7 @@ impl Client {
                 }
             }
             if !problems.is_empty() {
-                return Err(Error::Invalid(aggregate(&problems)));
+                return Err(Error::Invalid(super::aggregate(&problems)));
             }
         }
         let scope = DeleteScope {
@@ -222,15 +222,7 @@ async fn check_no_custom_resources(
             .and_then(|n| n.get("kind"))
             .and_then(Value::as_str)
             .unwrap_or_default();
-        let storage = spec
-            .and_then(|s| s.get("versions"))
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .find(|v| v.get("storage").and_then(Value::as_bool) == Some(true))
-            .and_then(|v| v.get("name"))
-            .and_then(Value::as_str)
-            .unwrap_or_default();
+        let storage = crate::cluster::storage_version(crd).unwrap_or_default();
         cluster.learn_crd(crd);
         let objects = cluster
             .list(&format!("{group}/{storage}"), kind, "", "")
@@ -274,15 +266,7 @@ pub async fn delete_provider(
     if errors.is_empty() {
         Ok(())
     } else {
-        Err(Error::Invalid(aggregate(&errors)))
-    }
-}
-
-/// Several errors as Kubernetes aggregates print them: one alone, or `[a, b]`.
-fn aggregate(errors: &[String]) -> String {
-    match errors {
-        [one] => one.clone(),
-        many => format!("[{}]", many.join(", ")),
+        Err(Error::Invalid(super::aggregate(&errors)))
     }
 }
 

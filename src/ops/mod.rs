@@ -8,3 +8,34 @@ pub mod init;
 mod management;
 pub mod plural;
 pub mod upgrade;
+
+use crate::Client;
+use crate::cluster::InventoryEntry;
+use crate::config::ProviderConfig;
+use crate::error::Error;
+
+impl Client {
+    /// The configured repository of an installed provider (found by the name and type its
+    /// inventory entry records).
+    pub(crate) fn installed_provider_config(
+        &self,
+        entry: &InventoryEntry,
+    ) -> Result<ProviderConfig, Error> {
+        let t = entry.provider_type().ok_or_else(|| {
+            Error::Invalid(format!(
+                "invalid provider type {:?} in the inventory entry {}",
+                entry.type_name,
+                entry.instance_name()
+            ))
+        })?;
+        Ok(self.config().provider(&entry.provider_name, t)?)
+    }
+}
+
+/// Several errors as Kubernetes aggregates print them: one alone, or `[a, b]`.
+pub(crate) fn aggregate(errors: &[String]) -> String {
+    match errors {
+        [one] => one.clone(),
+        many => format!("[{}]", many.join(", ")),
+    }
+}

@@ -129,33 +129,26 @@ impl Default for UpgradeApplyOptions {
 }
 
 impl UpgradeApplyOptions {
-    /// The explicit provider references, per type, in clusterctl's order.
-    fn custom_refs(&self) -> Vec<(ProviderType, &str)> {
-        let mut refs: Vec<(ProviderType, &str)> = Vec::new();
-        if let Some(core) = self.core.as_deref().filter(|c| !c.is_empty()) {
-            refs.push((ProviderType::Core, core));
-        }
-        for (t, list) in [
-            (ProviderType::Bootstrap, &self.bootstrap),
-            (ProviderType::ControlPlane, &self.control_plane),
-            (ProviderType::Infrastructure, &self.infrastructure),
-            (ProviderType::Ipam, &self.ipam),
-            (ProviderType::RuntimeExtension, &self.runtime_extension),
-            (ProviderType::Addon, &self.addon),
-        ] {
-            refs.extend(
-                list.iter()
-                    .filter(|s| !s.is_empty())
-                    .map(|s| (t, s.as_str())),
-            );
-        }
-        refs
+    /// The explicit provider references as `(type, [namespace/]name:version)`, in
+    /// clusterctl's order.
+    pub fn provider_refs(&self) -> Vec<(ProviderType, &str)> {
+        crate::provider::flag_refs(
+            self.core.as_deref(),
+            [
+                &self.bootstrap,
+                &self.control_plane,
+                &self.infrastructure,
+                &self.ipam,
+                &self.runtime_extension,
+                &self.addon,
+            ],
+        )
     }
 
     /// clusterctl's flag validation: `--contract` or explicit providers, not both, not neither.
     pub fn validate(&self) -> Result<(), Error> {
         let contract = self.contract.as_deref().is_some_and(|c| !c.is_empty());
-        let custom = !self.custom_refs().is_empty();
+        let custom = !self.provider_refs().is_empty();
         match (contract, custom) {
             (false, false) => Err(Error::Invalid(
                 "Either the --contract flag or at least one of the following flags has to be set: --core, --bootstrap, --control-plane, --infrastructure, --ipam, --extension, --addon".into(),
@@ -277,7 +270,7 @@ impl Client {
         let cert_manager_upgraded = self.ensure_latest_cert_manager(&cluster, progress).await?;
 
         let inventory = cluster.list_providers().await?;
-        let refs = options.custom_refs();
+        let refs = options.provider_refs();
         tracing::info!("Performing upgrade...");
         let mut plan = if refs.is_empty() {
             let infos = self.provider_infos(&inventory).await?;
@@ -339,13 +332,7 @@ impl Client {
     /// clusterctl's `getUpgradeInfo`.
     async fn provider_info(&self, entry: &InventoryEntry) -> Result<ProviderInfo, Error> {
         let instance = entry.instance_name();
-        let t = entry.provider_type().ok_or_else(|| {
-            Error::Invalid(format!(
-                "invalid provider type {:?} in the inventory entry {instance}",
-                entry.type_name
-            ))
-        })?;
-        let provider = self.config().provider(&entry.provider_name, t)?;
+        let provider = self.installed_provider_config(entry)?;
         let repo =
             ProviderRepository::open_at(provider, self.config(), self.fetcher(), &entry.version)?;
         let available = repo.versions().await?;
@@ -516,11 +503,8 @@ impl Client {
     /// The processed components of an item's next version, in the provider's namespace.
     async fn upgrade_components(&self, item: &UpgradeItem) -> Result<Components, Error> {
         let entry = &item.provider;
-        let t = entry.provider_type().ok_or_else(|| {
-            Error::Invalid(format!("invalid provider type {:?}", entry.type_name))
-        })?;
         let config = self.config();
-        let provider = config.provider(&entry.provider_name, t)?;
+        let provider = self.installed_provider_config(entry)?;
         let repo = ProviderRepository::open_at(
             provider.clone(),
             config,
@@ -754,12 +738,9 @@ fn check_single_instances(inventory: &[InventoryEntry]) -> Result<(), Error> {
     if errors.is_empty() {
         return Ok(());
     }
-    let joined = match errors.as_slice() {
-        [one] => one.clone(),
-        many => format!("[{}]", many.join(", ")),
-    };
     Err(Error::Invalid(format!(
-        "detected multiple instances of the same provider, but clusterctl does not support this use case. See https://cluster-api.sigs.k8s.io/developer/core/support-multiple-instances for more details: {joined}"
+        "detected multiple instances of the same provider, but clusterctl does not support this use case. See https://cluster-api.sigs.k8s.io/developer/core/support-multiple-instances for more details: {}",
+        super::aggregate(&errors)
     )))
 }
 

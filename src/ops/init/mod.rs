@@ -72,6 +72,23 @@ pub struct InitOptions {
     pub log_usage_instructions: bool,
 }
 
+impl InitOptions {
+    /// The provider flags as `(type, name[:version])`, in clusterctl's order.
+    pub fn provider_refs(&self) -> Vec<(ProviderType, &str)> {
+        crate::provider::flag_refs(
+            self.core.as_deref(),
+            [
+                &self.bootstrap,
+                &self.control_plane,
+                &self.infrastructure,
+                &self.ipam,
+                &self.runtime_extension,
+                &self.addon,
+            ],
+        )
+    }
+}
+
 impl Default for InitOptions {
     fn default() -> InitOptions {
         InitOptions {
@@ -327,14 +344,7 @@ impl Client {
         entry: &InventoryEntry,
     ) -> Result<crate::repository::Metadata, String> {
         let result: Result<_, Error> = async {
-            let t = entry.provider_type().ok_or_else(|| {
-                Error::Invalid(format!(
-                    "invalid provider type {:?} in the inventory entry {}",
-                    entry.type_name,
-                    entry.instance_name()
-                ))
-            })?;
-            let provider = self.config().provider(&entry.provider_name, t)?;
+            let provider = self.installed_provider_config(entry)?;
             let repo = ProviderRepository::open_at(
                 provider,
                 self.config(),

@@ -53,24 +53,15 @@ pub(super) fn requested_providers(options: &InitOptions) -> Result<Vec<Requested
             target_namespace: target_namespace.clone(),
         })
     };
-    if let Some(core) = options.core.as_deref().filter(|c| !c.is_empty()) {
-        if core == NOOP_PROVIDER {
-            return Err(Error::Invalid(
-                "the '-' value can not be used for the core provider".into(),
-            ));
-        }
-        push(ProviderType::Core, core);
-    }
-    for (t, list) in [
-        (ProviderType::Bootstrap, &options.bootstrap),
-        (ProviderType::ControlPlane, &options.control_plane),
-        (ProviderType::Infrastructure, &options.infrastructure),
-        (ProviderType::Ipam, &options.ipam),
-        (ProviderType::RuntimeExtension, &options.runtime_extension),
-        (ProviderType::Addon, &options.addon),
-    ] {
-        for p in list.iter().filter(|p| p.as_str() != NOOP_PROVIDER) {
-            push(t, p);
+    for (t, reference) in options.provider_refs() {
+        match (t, reference) {
+            (ProviderType::Core, NOOP_PROVIDER) => {
+                return Err(Error::Invalid(
+                    "the '-' value can not be used for the core provider".into(),
+                ));
+            }
+            (_, NOOP_PROVIDER) => {}
+            _ => push(t, reference),
         }
     }
     Ok(out)
