@@ -3,6 +3,7 @@
 //! for until `Established`), then Namespaces, then everything else concurrently — with retries
 //! on transient failures, so that an interrupted run can simply be run again.
 
+use std::collections::HashSet;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
@@ -30,6 +31,15 @@ const CRD_FIRST_POLL: Duration = Duration::from_millis(25);
 const CRD_POLL_INTERVAL: Duration = Duration::from_millis(250);
 /// How long a CRD may stay "Installing" before it is nudged (see `wait_crd_established`).
 const CRD_NUDGE_AFTER: Duration = Duration::from_secs(5);
+/// How long pending CRDs are followed through discovery before their own state is read
+/// (names refused, stuck Installing).
+const CRD_DISCOVERY_ROUND: Duration = Duration::from_secs(3);
+/// Polling discovery starts at `CRD_FIRST_POLL` and doubles up to this.
+const CRD_DISCOVERY_POLL: Duration = Duration::from_millis(50);
+/// The `Accept` header of aggregated discovery (every group, version and resource the server
+/// serves, in one document), with the legacy group list as the fallback.
+const AGGREGATED_DISCOVERY: &str =
+    "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json";
 /// Annotation set and removed again to nudge a CRD.
 const NUDGE_ANNOTATION: &str = "capictl.cluster.x-k8s.io/nudge";
 /// How many times a "resource type not found" answer is retried: right after a CRD becomes
@@ -71,6 +81,16 @@ pub struct ApplyJob<'a> {
     pub progress: &'a dyn Progress,
 }
 
+/// CRDs applied by [`ManagementCluster::apply_crds`] and not yet waited for.
+#[derive(Debug)]
+#[must_use = "applied CRDs must be waited for with wait_applied_crds"]
+pub struct AppliedCrds {
+    /// Name and live object (as the apply returned it) of each CRD.
+    live: Vec<(String, Value)>,
+    /// Name and the error context of each CRD (the job's prefix and the object).
+    contexts: Vec<(String, String)>,
+}
+
 impl ManagementCluster {
     /// Applies `objects` in stages (CRDs and their establishment, Namespaces, the rest).
     pub async fn apply_all(
@@ -90,6 +110,17 @@ impl ManagementCluster {
         &self,
         sets: &[(&[Value], &ApplyJob<'_>)],
     ) -> Result<(), ClusterError> {
+        let applied = self.apply_crds(sets).await?;
+        self.wait_applied_crds(applied).await
+    }
+
+    /// [`ManagementCluster::apply_crds_of`] without the wait: the CRDs are applied (the API
+    /// server has accepted them) but may not be Established yet. Wait for them with
+    /// [`ManagementCluster::wait_applied_crds`].
+    pub async fn apply_crds(
+        &self,
+        sets: &[(&[Value], &ApplyJob<'_>)],
+    ) -> Result<AppliedCrds, ClusterError> {
         let mut crds: Vec<(&Value, &ApplyJob<'_>)> = Vec::new();
         for (objects, job) in sets {
             for (i, obj) in objects.iter().enumerate() {
@@ -107,18 +138,29 @@ impl ManagementCluster {
         let live: Vec<(String, Value)> = futures::stream::iter(&crds)
             .map(|(crd, job)| async move {
                 let live = self.apply_object(crd, job).await?;
-                Ok::<_, ClusterError>((object::name(crd).to_string(), live))
+                Ok::<_, ClusterError>((object::name(crd).to_string(), as_applied(crd, live)))
             })
             .buffer_unordered(CRD_CONCURRENCY)
             .try_collect()
             .await?;
+        let contexts = crds
+            .iter()
+            .map(|(crd, job)| {
+                (
+                    object::name(crd).to_string(),
+                    format!("{} {}", job.error_prefix, ObjectRef::of(crd).describe()),
+                )
+            })
+            .collect();
+        Ok(AppliedCrds { live, contexts })
+    }
+
+    /// Waits until every CRD of an [`ManagementCluster::apply_crds`] is Established.
+    pub async fn wait_applied_crds(&self, applied: AppliedCrds) -> Result<(), ClusterError> {
+        let AppliedCrds { live, contexts } = applied;
         self.wait_crds_established(live).await.map_err(|(name, e)| {
-            match crds.iter().find(|(crd, _)| object::name(crd) == name) {
-                Some((crd, job)) => e.context(format!(
-                    "{} {}",
-                    job.error_prefix,
-                    ObjectRef::of(crd).describe()
-                )),
+            match contexts.iter().find(|(n, _)| *n == name) {
+                Some((_, context)) => e.context(context.clone()),
                 None => e,
             }
         })
@@ -146,7 +188,8 @@ impl ManagementCluster {
     }
 
     /// Applies one object with the write backoff, taking over fields that clusterctl owns (see
-    /// `managed_fields.rs`). Returns the live object.
+    /// `managed_fields.rs`). Returns the live object's metadata (see
+    /// [`ManagementCluster::apply_once`]).
     pub async fn apply_object(
         &self,
         obj: &Value,
@@ -233,9 +276,9 @@ impl ManagementCluster {
         )))
     }
 
-    /// Waits until the CRD `name` is Established. `live` is the object the apply returned: when
-    /// it already says Established no request is made. Fails at once when the API server
-    /// refused the CRD's names (they clash with another CRD's).
+    /// Waits until the CRD `name` is Established. `live` is the CRD as last seen (see
+    /// [`as_applied`]): when it already says Established no request is made. Fails when the
+    /// API server refused the CRD's names (they clash with another CRD's).
     pub async fn wait_crd_established(&self, name: &str, live: Value) -> Result<(), ClusterError> {
         self.wait_crds_established(vec![(name.to_string(), live)])
             .await
@@ -243,8 +286,15 @@ impl ManagementCluster {
     }
 
     /// Waits until every CRD of `pending` (name, object as last seen) is Established; on failure
-    /// returns the name of the CRD that failed. Labelled CRDs (all that clusterctl's processing
-    /// produces) are followed with one watch; others are polled.
+    /// returns the name of the CRD that failed.
+    ///
+    /// Pending CRDs are followed through aggregated discovery, which lists a CRD's resources
+    /// once it is Established: one small document (the API server keeps it serialized) per
+    /// poll, where a watch or a GET sends whole CRDs — hundreds of kilobytes each, every time
+    /// one changes, which costs the API server more CPU than establishing them. Every
+    /// `CRD_DISCOVERY_ROUND` the CRDs still missing are read, for the states discovery cannot
+    /// show (names refused, stuck Installing). Without aggregated discovery, labelled CRDs (all
+    /// that clusterctl's processing produces) are followed with one watch; others are polled.
     ///
     /// The API server establishes a CRD only when it sees the CRD change: one created just
     /// before an API server stops stays `Established=False` (reason `Installing`) forever, and
@@ -257,7 +307,7 @@ impl ManagementCluster {
         let started = Instant::now();
         let deadline = started + CRD_ESTABLISHED_TIMEOUT;
         let mut poll = CRD_FIRST_POLL;
-        let mut pending: Vec<(String, Option<Value>, Instant)> = pending
+        let mut pending: Vec<PendingCrd> = pending
             .into_iter()
             .map(|(name, live)| (name, Some(live), started))
             .collect();
@@ -312,29 +362,78 @@ impl ManagementCluster {
                     },
                 ));
             }
-            let labelled = still.iter().all(|(_, current, _)| {
-                current
-                    .as_ref()
-                    .is_some_and(|c| object::label(c, crate::provider::CLUSTERCTL_LABEL).is_some())
-            });
-            pending = if labelled {
-                self.watch_crds(still).await
-            } else {
-                tokio::time::sleep(poll).await;
-                poll = (poll * 2).min(CRD_POLL_INTERVAL);
-                self.refresh_crds(still).await?
+            pending = match self.discover_crds(still).await {
+                Discovered::Remaining(left) if left.is_empty() => left,
+                Discovered::Remaining(left) => self.refresh_crds(left).await?,
+                Discovered::Unsupported(left) => {
+                    let labelled = left.iter().all(|(_, current, _)| {
+                        current.as_ref().is_some_and(|c| {
+                            object::label(c, crate::provider::CLUSTERCTL_LABEL).is_some()
+                        })
+                    });
+                    if labelled {
+                        self.watch_crds(left).await
+                    } else {
+                        tokio::time::sleep(poll).await;
+                        poll = (poll * 2).min(CRD_POLL_INTERVAL);
+                        self.refresh_crds(left).await?
+                    }
+                }
             };
         }
+    }
+
+    /// Polls aggregated discovery until every pending CRD is served or `CRD_DISCOVERY_ROUND`
+    /// passes; returns the CRDs not served yet.
+    async fn discover_crds(&self, mut pending: Vec<PendingCrd>) -> Discovered {
+        let round_end = Instant::now() + CRD_DISCOVERY_ROUND;
+        let mut poll = CRD_FIRST_POLL;
+        loop {
+            match self.served_resources().await {
+                Ok(Some(served)) => pending.retain(|(_, current, _)| {
+                    !current.as_ref().is_some_and(|crd| crd_served(crd, &served))
+                }),
+                Ok(None) => return Discovered::Unsupported(pending),
+                Err(e) => {
+                    // The CRDs' own state is read instead (and that error reported).
+                    tracing::trace!(cause = %e, "Reading discovery failed");
+                    return Discovered::Remaining(pending);
+                }
+            }
+            if pending.is_empty() || Instant::now() >= round_end {
+                return Discovered::Remaining(pending);
+            }
+            tokio::time::sleep(poll).await;
+            poll = (poll * 2).min(CRD_DISCOVERY_POLL);
+        }
+    }
+
+    /// Every `group/version/resource` the server's aggregated discovery lists; `None` when the
+    /// server does not offer aggregated discovery.
+    async fn served_resources(&self) -> Result<Option<HashSet<String>>, ClusterError> {
+        let req = http::Request::get("/apis")
+            .header(http::header::ACCEPT, AGGREGATED_DISCOVERY)
+            .body(Vec::new())
+            .map_err(|e| ClusterError::InvalidObject(format!("failed to build a request: {e}")))?;
+        let text = self
+            .client()
+            .request_text(req)
+            .await
+            .map_err(|e| ClusterError::Api {
+                action: "failed to read the API server's discovery".into(),
+                failure: super::error::ApiFailure::from(e),
+            })?;
+        let doc: Value = serde_json::from_str(&text).map_err(|e| {
+            ClusterError::InvalidObject(format!("failed to parse the API server's discovery: {e}"))
+        })?;
+        Ok(aggregated_resources(&doc))
     }
 
     /// Follows the pending CRDs with one watch (all carry the `clusterctl.cluster.x-k8s.io`
     /// label) until none is left waiting or `CRD_NUDGE_AFTER` passes; changes arrive as they
     /// happen, each CRD sent once per change instead of once per poll. A watch that cannot be
     /// opened falls back to one round of GETs.
-    async fn watch_crds(
-        &self,
-        mut pending: Vec<(String, Option<Value>, Instant)>,
-    ) -> Vec<(String, Option<Value>, Instant)> {
+    async fn watch_crds(&self, mut pending: Vec<PendingCrd>) -> Vec<PendingCrd> {
         use kube::api::{ApiResource, DynamicObject, GroupVersionKind, WatchEvent, WatchParams};
         let api: kube::Api<DynamicObject> = kube::Api::all_with(
             self.client().clone(),
@@ -390,8 +489,8 @@ impl ManagementCluster {
     /// The current state of each pending CRD, one GET each.
     async fn refresh_crds(
         &self,
-        pending: Vec<(String, Option<Value>, Instant)>,
-    ) -> Result<Vec<(String, Option<Value>, Instant)>, (String, ClusterError)> {
+        pending: Vec<PendingCrd>,
+    ) -> Result<Vec<PendingCrd>, (String, ClusterError)> {
         let mut out = Vec::with_capacity(pending.len());
         for (name, _, last_nudge) in pending {
             let current = self
@@ -480,6 +579,91 @@ fn crd_state(crd: &Value) -> CrdState {
     } else {
         CrdState::Pending
     }
+}
+
+/// What the API server holds after applying `desired`, as far as a wait needs it: the applied
+/// object with the live metadata the apply returned (its spec is what was applied; its status is
+/// unknown).
+pub(crate) fn as_applied(desired: &Value, live: Value) -> Value {
+    let mut out = desired.clone();
+    if let (Value::Object(map), Some(meta)) = (&mut out, live.get("metadata")) {
+        map.insert("metadata".into(), meta.clone());
+        map.remove("status");
+    }
+    out
+}
+
+/// A CRD being waited for: name, object as last seen (`None` once deleted), last nudge.
+type PendingCrd = (String, Option<Value>, Instant);
+
+/// What following CRDs through discovery left.
+enum Discovered {
+    /// The server has no aggregated discovery: these CRDs are still to be followed.
+    Unsupported(Vec<PendingCrd>),
+    /// These CRDs are not served yet.
+    Remaining(Vec<PendingCrd>),
+}
+
+/// `group/version/resource` of every resource in an aggregated discovery document
+/// (`APIGroupDiscoveryList`); `None` for any other document (a server without aggregated
+/// discovery answers with the legacy `APIGroupList`).
+fn aggregated_resources(doc: &Value) -> Option<HashSet<String>> {
+    if doc.get("kind").and_then(Value::as_str) != Some("APIGroupDiscoveryList") {
+        return None;
+    }
+    let str_at = |v: &Value, path: &[&str]| {
+        object::get_path(v, path)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string()
+    };
+    let mut out = HashSet::new();
+    for group in doc
+        .get("items")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let name = str_at(group, &["metadata", "name"]);
+        for version in group
+            .get("versions")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let v = str_at(version, &["version"]);
+            for resource in version
+                .get("resources")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                out.insert(format!("{name}/{v}/{}", str_at(resource, &["resource"])));
+            }
+        }
+    }
+    Some(out)
+}
+
+/// Whether discovery serves every served version of `crd`: the API server lists a CRD's
+/// resources only once it is Established.
+fn crd_served(crd: &Value, served: &HashSet<String>) -> bool {
+    let group = object::get_path(crd, &["spec", "group"]).and_then(Value::as_str);
+    let plural = object::get_path(crd, &["spec", "names", "plural"]).and_then(Value::as_str);
+    let (Some(group), Some(plural)) = (group, plural) else {
+        return false;
+    };
+    let versions: Vec<&str> = object::get_path(crd, &["spec", "versions"])
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter(|v| v.get("served").and_then(Value::as_bool) == Some(true))
+        .filter_map(|v| v.get("name").and_then(Value::as_str))
+        .collect();
+    !versions.is_empty()
+        && versions
+            .iter()
+            .all(|v| served.contains(&format!("{group}/{v}/{plural}")))
 }
 
 fn crd_ref(name: &str) -> ObjectRef {
@@ -588,6 +772,61 @@ mod tests {
             err.to_string(),
             "object #3 of x (ConfigMap) has no metadata.name; fix the manifest"
         );
+    }
+
+    #[test]
+    fn discovery_serves_established_crds() {
+        // Trimmed from a real kube-apiserver v1.35 answer to GET /apis (aggregated discovery).
+        let doc = json!({
+            "kind": "APIGroupDiscoveryList",
+            "apiVersion": "apidiscovery.k8s.io/v2",
+            "items": [
+                {"metadata": {"name": "apps"}, "versions": [
+                    {"version": "v1", "resources": [{"resource": "deployments"}]}]},
+                {"metadata": {"name": "cluster.x-k8s.io"}, "versions": [
+                    {"version": "v1beta2", "resources": [{"resource": "clusters"}, {"resource": "machines"}]},
+                    {"version": "v1beta1", "resources": [{"resource": "clusters"}]}]}
+            ]
+        });
+        let served = aggregated_resources(&doc).unwrap();
+        assert!(served.contains("apps/v1/deployments"));
+        assert!(served.contains("cluster.x-k8s.io/v1beta1/clusters"));
+        let crd = |versions: Value| json!({"spec": {"group": "cluster.x-k8s.io", "names": {"plural": "clusters"}, "versions": versions}});
+        // Every served version must be listed; versions not served are not.
+        assert!(crd_served(
+            &crd(
+                json!([{"name": "v1beta2", "served": true}, {"name": "v1beta1", "served": true}, {"name": "v1alpha4", "served": false}])
+            ),
+            &served
+        ));
+        assert!(!crd_served(
+            &crd(json!([{"name": "v1beta3", "served": true}, {"name": "v1beta2", "served": true}])),
+            &served
+        ));
+        assert!(!crd_served(
+            &crd(json!([{"name": "v1beta2", "served": false}])),
+            &served
+        ));
+        assert!(!crd_served(&json!({"spec": {}}), &served));
+        // A server without aggregated discovery answers with the legacy group list.
+        assert_eq!(
+            aggregated_resources(&json!({"kind": "APIGroupList", "groups": []})),
+            None
+        );
+    }
+
+    #[test]
+    fn applied_crds_keep_the_live_metadata() {
+        let desired = json!({"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+            "metadata": {"name": "a.b"}, "spec": {"group": "b"}, "status": {"x": 1}});
+        let live = json!({"kind": "PartialObjectMetadata", "metadata": {"name": "a.b", "resourceVersion": "7",
+            "deletionTimestamp": "2026-11-22T00:00:00Z"}});
+        let applied = as_applied(&desired, live);
+        assert_eq!(applied["spec"]["group"], "b");
+        assert_eq!(applied["metadata"]["resourceVersion"], "7");
+        assert_eq!(applied["kind"], "CustomResourceDefinition");
+        assert!(applied.get("status").is_none());
+        assert!(matches!(crd_state(&applied), CrdState::Refused(_)));
     }
 
     #[test]

@@ -102,6 +102,14 @@ impl ManagementCluster {
             tracing::info!("Waiting for cert-manager to be available...");
         }
         let mut objects = test_objects();
+        if !retry {
+            // A single check fails at once when the API server does not serve cert-manager's
+            // kinds (not installed): found before the test namespace is created for nothing.
+            for obj in &objects {
+                self.resource_type(object::api_version(obj), object::kind(obj))
+                    .await?;
+            }
+        }
         let namespace = self.test_namespace(timeout).await?;
         if namespace != TEST_NAMESPACE {
             for obj in &mut objects {
@@ -173,15 +181,15 @@ impl ManagementCluster {
     }
 
     /// Installs cert-manager's manifest objects (from [`manifest_objects`]) and waits until it
-    /// answers. `crds_established`, if given, is notified once cert-manager's CRDs are
-    /// Established (the API server is then free for other CRDs).
+    /// answers. `crds_applied`, if given, is notified once the API server has accepted
+    /// cert-manager's CRDs: CRDs applied after that are established after cert-manager's.
     pub async fn install_cert_manager(
         &self,
         version: &str,
         objects: &[Value],
         timeout: Duration,
         progress: &dyn Progress,
-        crds_established: Option<&tokio::sync::Notify>,
+        crds_applied: Option<&tokio::sync::Notify>,
     ) -> Result<(), ClusterError> {
         tracing::info!(version = version, "Installing cert-manager");
         let job = ApplyJob {
@@ -189,10 +197,11 @@ impl ManagementCluster {
             error_prefix: "failed to create cert-manager component",
             progress,
         };
-        self.apply_crds_of(&[(objects, &job)]).await?;
-        if let Some(n) = crds_established {
+        let crds = self.apply_crds(&[(objects, &job)]).await?;
+        if let Some(n) = crds_applied {
             n.notify_one();
         }
+        self.wait_applied_crds(crds).await?;
         self.apply_rest(objects, &job).await?;
         progress.event(ProgressEvent::WaitStarted {
             subject: "cert-manager",

@@ -131,11 +131,40 @@ pub struct ContractCheck {
     pub also_allow: Option<&'static str>,
 }
 
+/// The inventory CRD as [`ManagementCluster::start_inventory_crd`] left it.
+#[derive(Debug)]
+#[must_use = "a created CRD must be waited for with finish_inventory_crd"]
+pub enum InventoryCrd {
+    /// It was installed before this run: the inventory may hold entries.
+    Existing,
+    /// This run created it (as applied, with the live metadata): the inventory is empty, and
+    /// the CRD may not be Established yet.
+    Created(Value),
+}
+
+impl InventoryCrd {
+    /// Whether this run created the CRD, so that the inventory is known to be empty.
+    pub fn created(&self) -> bool {
+        matches!(self, InventoryCrd::Created(_))
+    }
+}
+
 impl ManagementCluster {
     /// clusterctl's `EnsureCustomResourceDefinitions`: checks the server version, then installs
     /// the inventory CRD (labelled `clusterctl.cluster.x-k8s.io/core: inventory`) if missing and
     /// waits until it is Established. An existing CRD must define v1alpha3.
     pub async fn ensure_inventory_crd(&self, cluster_topology: bool) -> Result<(), ClusterError> {
+        let crd = self.start_inventory_crd(cluster_topology).await?;
+        self.finish_inventory_crd(crd).await
+    }
+
+    /// The first half of [`ManagementCluster::ensure_inventory_crd`]: the checks, and the CRD
+    /// applied when missing but not yet waited for. `init` uses the time the API server needs to
+    /// establish it: a CRD this run created means an empty inventory, nothing to list.
+    pub async fn start_inventory_crd(
+        &self,
+        cluster_topology: bool,
+    ) -> Result<InventoryCrd, ClusterError> {
         self.check_server_version(cluster_topology).await?;
         let existing = self
             .get(&crd_ref(INVENTORY_CRD_NAME))
@@ -149,32 +178,42 @@ impl ManagementCluster {
                         .any(|v| v.get("name").and_then(Value::as_str) == Some("v1alpha3"))
                 });
             return if has_version {
-                Ok(())
+                Ok(InventoryCrd::Existing)
             } else {
                 Err(ClusterError::InventoryCrdVersion)
             };
         }
         tracing::debug!("Installing the clusterctl inventory CRD");
-        let mut objects = crate::yaml::parse_documents(INVENTORY_CRD_MANIFEST).map_err(|e| {
-            ClusterError::InvalidObject(format!(
-                "failed to parse yaml for clusterctl inventory CRDs: {e}"
-            ))
-        })?;
-        for obj in &mut objects {
-            object::string_map_mut(obj, "labels").insert(
-                CLUSTERCTL_CORE_LABEL.into(),
-                Value::String(CORE_LABEL_INVENTORY.into()),
-            );
+        let mut crd = inventory_crd();
+        object::string_map_mut(&mut crd, "labels").insert(
+            CLUSTERCTL_CORE_LABEL.into(),
+            Value::String(CORE_LABEL_INVENTORY.into()),
+        );
+        let job = ApplyJob {
+            subject: "inventory",
+            error_prefix: "failed to create clusterctl inventory CRDs component:",
+            progress: &NoProgress,
+        };
+        self.learn_crd(&crd);
+        let live = self.apply_object(&crd, &job).await?;
+        Ok(InventoryCrd::Created(super::apply::as_applied(&crd, live)))
+    }
+
+    /// The second half of [`ManagementCluster::ensure_inventory_crd`]: waits until a CRD this
+    /// run created is Established.
+    pub async fn finish_inventory_crd(&self, crd: InventoryCrd) -> Result<(), ClusterError> {
+        match crd {
+            InventoryCrd::Existing => Ok(()),
+            InventoryCrd::Created(live) => self
+                .wait_crd_established(INVENTORY_CRD_NAME, live)
+                .await
+                .map_err(|e| {
+                    e.context(format!(
+                        "failed to create clusterctl inventory CRDs component: {}",
+                        crd_ref(INVENTORY_CRD_NAME).describe()
+                    ))
+                }),
         }
-        self.apply_all(
-            &objects,
-            &ApplyJob {
-                subject: "inventory",
-                error_prefix: "failed to create clusterctl inventory CRDs component:",
-                progress: &NoProgress,
-            },
-        )
-        .await
     }
 
     /// Every inventory entry. An inventory CRD that is not installed means no entries.

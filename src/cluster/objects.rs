@@ -68,6 +68,10 @@ impl std::fmt::Display for ObjectRef {
     }
 }
 
+/// The `Accept` header that asks for an object's metadata only (plain JSON as the fallback).
+const METADATA_ONLY: &str =
+    "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json";
+
 fn api_error(action: impl Into<String>, e: kube::Error) -> ClusterError {
     ClusterError::Api {
         action: action.into(),
@@ -195,12 +199,12 @@ impl ManagementCluster {
     /// inventory entry) when missing. Used before an inventory entry is written into it.
     pub async fn ensure_namespace(&self, name: &str) -> Result<(), ClusterError> {
         let r = ObjectRef::new("v1", "Namespace", "", name);
-        if self.get(&r).await?.is_some() {
-            return Ok(());
-        }
         let rt = self.resource_type("v1", "Namespace").await?;
         let body = serde_json::json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}});
-        retry(Backoff::WRITE, || async {
+        // Created straight away: AlreadyExists is the answer when it exists (one request where a
+        // GET first takes two). A user who may read namespaces but not create them is answered
+        // Forbidden even for an existing one: that is settled with a GET.
+        let created = retry(Backoff::WRITE, || async {
             let req = Request::new(rt.url_path(""))
                 .create(
                     &kube::core::params::PostParams::default(),
@@ -222,7 +226,19 @@ impl ManagementCluster {
                 }
             }
         })
-        .await
+        .await;
+        match created {
+            Err(e)
+                if e.failure()
+                    .is_some_and(|f| f.kind == FailureKind::Forbidden) =>
+            {
+                match self.get(&r).await? {
+                    Some(_) => Ok(()),
+                    None => Err(e),
+                }
+            }
+            other => other,
+        }
     }
 
     /// A JSON merge patch with the write backoff.
@@ -247,7 +263,8 @@ impl ManagementCluster {
     }
 
     /// One server-side apply of `obj` (field manager `capictl`, forced), no retry. Returns the
-    /// live object.
+    /// live object's metadata (a `PartialObjectMetadata`): the API server does not encode, nor
+    /// send back, the whole object (for a CRD, hundreds of kilobytes).
     pub async fn apply_once(&self, obj: &Value, rt: &ResourceType) -> Result<Value, ClusterError> {
         let r = ObjectRef::of(obj);
         let mut body = obj.clone();
@@ -257,10 +274,21 @@ impl ManagementCluster {
                 meta.remove("namespace");
             }
         }
-        let params = PatchParams::apply(FIELD_MANAGER).force();
-        let req = Request::new(rt.url_path(&r.namespace))
+        let mut params = PatchParams::apply(FIELD_MANAGER).force();
+        if rt.api_resource.group == "apiextensions.k8s.io" {
+            // For a CRD, fieldValidation=Ignore: otherwise the API server parses the body a
+            // second time (a strict YAML decode, only to warn about unknown fields), which for
+            // CRDs of a few hundred kilobytes is a large part of the cost of applying them.
+            // Other objects keep the default, and their unknown-field warnings are logged.
+            params = params.validation_ignore();
+        }
+        let mut req = Request::new(rt.url_path(&r.namespace))
             .patch(&r.name, &params, &Patch::Apply(&body))
             .map_err(|e| build_error("failed to build a request", e))?;
+        req.headers_mut().insert(
+            http::header::ACCEPT,
+            http::HeaderValue::from_static(METADATA_ONLY),
+        );
         self.client()
             .request::<Value>(req)
             .await

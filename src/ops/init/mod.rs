@@ -145,22 +145,35 @@ impl Client {
         progress: &dyn Progress,
     ) -> Result<InitReport, Error> {
         let cluster = ManagementCluster::connect(&options.kubeconfig, self.config().env()).await?;
-        cluster
-            .ensure_inventory_crd(self.cluster_topology())
-            .await?;
-        cluster
-            .check_capi_contract(ContractCheck {
-                allow_not_installed: true,
-                allow_any_contract: false,
-                also_allow: None,
-            })
-            .await?;
+        // While the API server establishes a freshly created inventory CRD, the contract is
+        // checked and the providers are fetched: an inventory this run created is empty.
+        let inventory_crd = cluster.start_inventory_crd(self.cluster_topology()).await?;
+        let contract = cluster.check_capi_contract(ContractCheck {
+            allow_not_installed: true,
+            allow_any_contract: false,
+            also_allow: None,
+        });
+        let list = async {
+            if inventory_crd.created() {
+                Ok(Vec::new())
+            } else {
+                cluster.list_providers().await
+            }
+        };
+        let (contract, inventory) = futures::join!(contract, list);
+        contract?;
         tracing::info!("Fetching providers");
-        let inventory = cluster.list_providers().await?;
+        let inventory = inventory?;
         let first_run = add_default_providers(&mut options, &inventory);
         let mut requested = requested_providers(&options)?;
         resume_interrupted(&mut requested, &inventory);
-        let (queue, metadata) = self.fetch_queue(&requested, &inventory, progress).await?;
+        let ((queue, metadata), ()) =
+            futures::try_join!(self.fetch_queue(&requested, &inventory, progress), async {
+                cluster
+                    .finish_inventory_crd(inventory_crd)
+                    .await
+                    .map_err(Error::from)
+            })?;
         check_plan(&queue, &inventory, &metadata, options.validate)?;
 
         let installed = self.install(&cluster, &queue, progress).await?;
@@ -382,8 +395,8 @@ impl Client {
 
     /// clusterctl's `EnsureInstalled`.
     ///
-    /// `cert_manager_crds` is notified as soon as cert-manager's CRDs are known to be
-    /// Established: after the first check when it passes, else once the install has them.
+    /// `cert_manager_crds` is notified as soon as cert-manager's CRDs are in the API server:
+    /// after the first check when it passes, else once the install has applied them.
     async fn ensure_cert_manager(
         &self,
         cluster: &ManagementCluster,
@@ -451,25 +464,26 @@ fn check_plan(
 }
 
 impl Client {
-    /// cert-manager, then the queue in order. Every planned provider is recorded first: if
-    /// this run stops, the next one finds the whole plan (entries marked installing) and
-    /// completes it. The CRDs of all providers are applied while cert-manager is checked (and
-    /// installed): neither needs the other, and the API server then establishes them all in
-    /// one go instead of one provider after the other.
+    /// cert-manager, then the queue. Every planned provider is recorded first: if this run
+    /// stops, the next one finds the whole plan (entries marked installing) and completes it.
+    /// The CRDs of all providers are applied while cert-manager is checked (and installed):
+    /// neither needs the other, and the API server then establishes them all in one go instead
+    /// of one provider after the other. Once they are Established, the providers' other objects
+    /// are applied, all providers at once (each provider's Namespaces before the rest).
     async fn install(
         &self,
         cluster: &ManagementCluster,
         queue: &[Fetched],
         progress: &dyn Progress,
     ) -> Result<Vec<InstalledProvider>, Error> {
-        for f in queue {
+        let entries = futures::future::try_join_all(queue.iter().map(|f| async move {
             cluster
                 .ensure_namespace(&f.components.target_namespace)
                 .await?;
             cluster
                 .write_inventory_entry(&f.components.inventory_object(), true)
-                .await?;
-        }
+                .await
+        }));
         let labels: Vec<String> = queue
             .iter()
             .map(|f| f.components.provider.manifest_label())
@@ -487,9 +501,11 @@ impl Client {
             .zip(&jobs)
             .map(|(f, job)| (f.components.objects.as_slice(), job))
             .collect();
-        // The providers' CRDs wait for cert-manager's to be Established: the API server
-        // establishes CRDs slowly when many arrive at once, and cert-manager's check (on the
-        // critical path) needs only its own.
+        // cert-manager is checked while the inventory entries are written. The providers' CRDs
+        // (which carry provider labels: their entries come first) follow cert-manager's into
+        // the API server: it establishes CRDs one after the other, in the order they arrive,
+        // and cert-manager's check (which needs only its own) then does not wait behind
+        // thirty others.
         let cert_manager_crds = tokio::sync::Notify::new();
         futures::try_join!(
             async {
@@ -500,30 +516,36 @@ impl Client {
                 result
             },
             async {
+                entries.await?;
                 cert_manager_crds.notified().await;
                 cluster.apply_crds_of(&sets).await.map_err(Error::from)
             }
         )?;
-        let mut installed = Vec::new();
+        // clusterctl's log, one line per provider in install order, then the objects.
         for (f, job) in queue.iter().zip(&jobs) {
-            let components = &f.components;
             tracing::info!(
                 provider = %job.subject,
-                version = %components.version,
-                target_namespace = %components.target_namespace,
+                version = %f.components.version,
+                target_namespace = %f.components.target_namespace,
                 "Installing"
             );
-            cluster.apply_rest(&components.objects, job).await?;
-            cluster
-                .write_inventory_entry(&components.inventory_object(), false)
-                .await?;
-            installed.push(InstalledProvider {
-                label: job.subject.to_string(),
-                version: components.version.clone(),
-                namespace: components.target_namespace.clone(),
-            });
         }
-        Ok(installed)
+        futures::future::try_join_all(queue.iter().zip(&jobs).map(|(f, job)| async move {
+            cluster.apply_rest(&f.components.objects, job).await?;
+            cluster
+                .write_inventory_entry(&f.components.inventory_object(), false)
+                .await
+        }))
+        .await?;
+        Ok(queue
+            .iter()
+            .zip(&jobs)
+            .map(|(f, job)| InstalledProvider {
+                label: job.subject.to_string(),
+                version: f.components.version.clone(),
+                namespace: f.components.target_namespace.clone(),
+            })
+            .collect())
     }
 }
 
