@@ -293,8 +293,9 @@ impl ManagementCluster {
     /// poll, where a watch or a GET sends whole CRDs — hundreds of kilobytes each, every time
     /// one changes, which costs the API server more CPU than establishing them. Every
     /// `CRD_DISCOVERY_ROUND` the CRDs still missing are read, for the states discovery cannot
-    /// show (names refused, stuck Installing). Without aggregated discovery, labelled CRDs (all
-    /// that clusterctl's processing produces) are followed with one watch; others are polled.
+    /// show (names refused, stuck Installing). Without aggregated discovery (or while reading it
+    /// fails), labelled CRDs (all that clusterctl's processing produces) are followed with one
+    /// watch; others are polled.
     ///
     /// The API server establishes a CRD only when it sees the CRD change: one created just
     /// before an API server stops stays `Established=False` (reason `Installing`) forever, and
@@ -365,7 +366,7 @@ impl ManagementCluster {
             pending = match self.discover_crds(still).await {
                 Discovered::Remaining(left) if left.is_empty() => left,
                 Discovered::Remaining(left) => self.refresh_crds(left).await?,
-                Discovered::Unsupported(left) => {
+                Discovered::Unavailable(left) => {
                     let labelled = left.iter().all(|(_, current, _)| {
                         current.as_ref().is_some_and(|c| {
                             object::label(c, crate::provider::CLUSTERCTL_LABEL).is_some()
@@ -393,11 +394,13 @@ impl ManagementCluster {
                 Ok(Some(served)) => pending.retain(|(_, current, _)| {
                     !current.as_ref().is_some_and(|crd| crd_served(crd, &served))
                 }),
-                Ok(None) => return Discovered::Unsupported(pending),
+                Ok(None) => return Discovered::Unavailable(pending),
                 Err(e) => {
-                    // The CRDs' own state is read instead (and that error reported).
+                    // Followed the other way this round (a watch, or polls that wait between
+                    // reads): a discovery that keeps failing must not turn this into a busy
+                    // loop of reads.
                     tracing::trace!(cause = %e, "Reading discovery failed");
-                    return Discovered::Remaining(pending);
+                    return Discovered::Unavailable(pending);
                 }
             }
             if pending.is_empty() || Instant::now() >= round_end {
@@ -598,8 +601,9 @@ type PendingCrd = (String, Option<Value>, Instant);
 
 /// What following CRDs through discovery left.
 enum Discovered {
-    /// The server has no aggregated discovery: these CRDs are still to be followed.
-    Unsupported(Vec<PendingCrd>),
+    /// The server has no aggregated discovery, or reading it failed: these CRDs are to be
+    /// followed another way.
+    Unavailable(Vec<PendingCrd>),
     /// These CRDs are not served yet.
     Remaining(Vec<PendingCrd>),
 }
