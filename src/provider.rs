@@ -133,20 +133,13 @@ pub fn flag_refs<'a>(
     core: Option<&'a str>,
     others: [&'a [String]; 6],
 ) -> Vec<(ProviderType, &'a str)> {
-    const OTHERS: [ProviderType; 6] = [
-        ProviderType::Bootstrap,
-        ProviderType::ControlPlane,
-        ProviderType::Infrastructure,
-        ProviderType::Ipam,
-        ProviderType::RuntimeExtension,
-        ProviderType::Addon,
-    ];
     let mut refs: Vec<(ProviderType, &str)> = core
         .filter(|c| !c.is_empty())
         .map(|c| (ProviderType::Core, c))
         .into_iter()
         .collect();
-    for (t, list) in OTHERS.into_iter().zip(others) {
+    // `ALL` starts with the core type; the others follow in flag order.
+    for (t, list) in ProviderType::ALL[1..].iter().copied().zip(others) {
         refs.extend(
             list.iter()
                 .filter(|s| !s.is_empty())

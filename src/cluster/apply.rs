@@ -337,7 +337,7 @@ impl ManagementCluster {
                             crd = %name,
                             "Nudging a CustomResourceDefinition stuck in Installing"
                         );
-                        self.nudge(&crd_ref(&name))
+                        self.nudge(&ObjectRef::crd(&name))
                             .await
                             .map_err(|e| (name.clone(), e))?;
                         still.push((name, current, Instant::now()));
@@ -497,7 +497,7 @@ impl ManagementCluster {
         let mut out = Vec::with_capacity(pending.len());
         for (name, _, last_nudge) in pending {
             let current = self
-                .get(&crd_ref(&name))
+                .get(&ObjectRef::crd(&name))
                 .await
                 .map_err(|e| (name.clone(), e))?;
             out.push((name, current, last_nudge));
@@ -668,15 +668,6 @@ fn crd_served(crd: &Value, served: &HashSet<String>) -> bool {
         && versions
             .iter()
             .all(|v| served.contains(&format!("{group}/{v}/{plural}")))
-}
-
-fn crd_ref(name: &str) -> ObjectRef {
-    ObjectRef::new(
-        "apiextensions.k8s.io/v1",
-        "CustomResourceDefinition",
-        "",
-        name,
-    )
 }
 
 fn managed_fields_of(live: &Value) -> Vec<Value> {

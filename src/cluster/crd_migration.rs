@@ -37,15 +37,7 @@ impl ManagementCluster {
     /// longer accept what is stored. Returns whether a migration ran.
     pub async fn migrate_crd(&self, new_crd: &Value) -> Result<bool, ClusterError> {
         let name = object::name(new_crd);
-        let Some(current) = self
-            .get(&ObjectRef::new(
-                "apiextensions.k8s.io/v1",
-                "CustomResourceDefinition",
-                "",
-                name,
-            ))
-            .await?
-        else {
+        let Some(current) = self.get(&ObjectRef::crd(name)).await? else {
             return Ok(false);
         };
         let Some(storage) = storage_version(&current) else {

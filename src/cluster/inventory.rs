@@ -26,15 +26,6 @@ pub const CLUSTER_CRD_NAME: &str = "clusters.cluster.x-k8s.io";
 /// clusterctl's manifest of the inventory CRD (`cmd/clusterctl/config/manifest/clusterctl-api.yaml`).
 pub const INVENTORY_CRD_MANIFEST: &str = include_str!("assets/clusterctl-api.yaml");
 
-fn crd_ref(name: &str) -> ObjectRef {
-    ObjectRef::new(
-        "apiextensions.k8s.io/v1",
-        "CustomResourceDefinition",
-        "",
-        name,
-    )
-}
-
 /// One inventory entry (`Provider` object).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InventoryEntry {
@@ -167,7 +158,7 @@ impl ManagementCluster {
     ) -> Result<InventoryCrd, ClusterError> {
         self.check_server_version(cluster_topology).await?;
         let existing = self
-            .get(&crd_ref(INVENTORY_CRD_NAME))
+            .get(&ObjectRef::crd(INVENTORY_CRD_NAME))
             .await
             .map_err(|e| e.context("failed to check if the clusterctl inventory CRD exists"))?;
         if let Some(crd) = existing {
@@ -210,7 +201,7 @@ impl ManagementCluster {
                 .map_err(|e| {
                     e.context(format!(
                         "failed to create clusterctl inventory CRDs component: {}",
-                        crd_ref(INVENTORY_CRD_NAME).describe()
+                        ObjectRef::crd(INVENTORY_CRD_NAME).describe()
                     ))
                 }),
         }
@@ -262,7 +253,7 @@ impl ManagementCluster {
     /// must be the current contract (v1beta2).
     pub async fn check_capi_contract(&self, check: ContractCheck) -> Result<(), ClusterError> {
         let crd = self
-            .get(&crd_ref(CLUSTER_CRD_NAME))
+            .get(&ObjectRef::crd(CLUSTER_CRD_NAME))
             .await
             .map_err(|e| e.context("failed to check Cluster API version"))?;
         let Some(crd) = crd else {

@@ -47,6 +47,16 @@ impl ObjectRef {
         }
     }
 
+    /// The CustomResourceDefinition `name` (`<plural>.<group>`).
+    pub fn crd(name: &str) -> ObjectRef {
+        ObjectRef::new(
+            "apiextensions.k8s.io/v1",
+            "CustomResourceDefinition",
+            "",
+            name,
+        )
+    }
+
     /// `group/version, Kind=Kind, namespace/name`, as clusterctl names objects in errors.
     pub fn describe(&self) -> String {
         format!(
