@@ -309,6 +309,27 @@ fn init_installs_four_providers_and_a_rerun_changes_nothing() {
         stderr(&plain),
         "Fetching providers\nSkipping installing cert-manager as it is already installed\n"
     );
+
+    // -v 5 logs every request with its answer, one line each: as many as capictl counted.
+    let traced = init(&cp, home.path(), &["-v", "5"]);
+    assert!(traced.status.success());
+    let traced_log = stderr(&traced);
+    let requests: Vec<&str> = traced_log
+        .lines()
+        .filter(|l| l.ends_with(" milliseconds"))
+        .collect();
+    let first = requests.first().copied().unwrap_or_default();
+    assert!(
+        first.starts_with("GET /version 200 OK in "),
+        "first request line: {first:?}"
+    );
+    let counted = traced_log
+        .lines()
+        .filter(|l| l.starts_with("Init finished "))
+        .flat_map(|l| l.split_whitespace())
+        .find_map(|field| field.strip_prefix("apiRequests="))
+        .unwrap_or_else(|| panic!("no request count in {traced_log}"));
+    assert_eq!(requests.len().to_string(), counted, "{traced_log}");
 }
 
 #[test]

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::task::{Context, Poll};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use super::error::{ApiFailure, ClusterError, FailureKind};
 use super::kubeconfig::{KubeconfigError, KubeconfigSelector, LoadedKubeconfig};
@@ -242,9 +242,23 @@ where
 
     fn call(&mut self, request: http::Request<B>) -> Self::Future {
         self.count.fetch_add(1, Ordering::Relaxed);
+        // client-go logs each request at -v 6 the same way ("GET URL 200 OK in 5 milliseconds").
+        let line = tracing::enabled!(tracing::Level::TRACE).then(|| {
+            (
+                format!("{} {}", request.method(), request.uri()),
+                Instant::now(),
+            )
+        });
         let response = self.inner.call(request);
         Box::pin(async move {
             let response = response.await?;
+            if let Some((what, started)) = line {
+                tracing::trace!(
+                    "{what} {} in {} milliseconds",
+                    response.status(),
+                    started.elapsed().as_millis()
+                );
+            }
             for value in response.headers().get_all(http::header::WARNING) {
                 if let Some(text) = value.to_str().ok().and_then(parse_warning) {
                     tracing::info!("{text}");
