@@ -156,6 +156,9 @@ bench_substitute() {
 #             what the tool sent plus the API server's own requests the run caused (CRD status
 #             updates, APIService registration) and a background trickle (leases, ~0.1/s).
 #   The targets of issue #4 apply to "sent".
+# - The floor (see floor_run): in every round, between the two tools, the 30 CRDs both tools
+#   install are sent alone by curl, timed until the API server serves them all. It is the part
+#   of init no client can shorten on this machine; printed with capictl's distance to it.
 init_runs=${INIT_RUNS:-3}
 init_settle=${INIT_SETTLE:-1}
 clusterctl_bin="$CAPICTL_CONTROL_PLANE_CACHE/clusterctl/v1.13.5/clusterctl"
@@ -247,6 +250,100 @@ init_run() {
   run_served=$(( ${after#* } - ${before#* } ))
 }
 
+# The floor: the 30 CRDs both tools install (cert-manager's 6, the inventory CRD, the providers'
+# 23), alone, sent the way capictl sends them (server-side apply, fieldValidation=Ignore,
+# metadata-only answers, 8 at a time; by curl, without capictl's labels) onto a fresh control
+# plane, and the time until the API server serves every one of them (aggregated discovery polled
+# every 50 ms). Nothing else is installed. On a 2-core machine this is mostly the API server's own
+# CPU work establishing the CRDs: no client can finish init sooner.
+floor_sources=(
+  testdata/repository/cert-manager/v1.21.1/cert-manager.yaml
+  src/cluster/assets/clusterctl-api.yaml
+  testdata/repository/cluster-api/v1.13.5/core-components.yaml
+  testdata/repository/bootstrap-kubeadm/v1.13.5/bootstrap-components.yaml
+  testdata/repository/control-plane-kubeadm/v1.13.5/control-plane-components.yaml
+  testdata/repository/infrastructure-docker/v1.13.5/infrastructure-components-development.yaml
+)
+
+# floor_prepare: writes each CRD of $floor_sources to $home/floor-crds/NAME.yaml and the names
+# to $home/floor-crds.txt.
+floor_prepare() {
+  local dir="$home/floor-crds" f
+  rm -rf "$dir" && mkdir -p "$dir"
+  for f in "${floor_sources[@]}"; do
+    # One document per CRD; its name is the first `  name:` after `metadata:`.
+    awk -v dir="$dir" '
+      function flush() { if (crd && name != "") { printf "%s", doc > (dir "/" name ".yaml"); close(dir "/" name ".yaml") } }
+      /^---/ { flush(); doc = ""; crd = 0; name = ""; meta = 0; next }
+      { doc = doc $0 "\n" }
+      /^kind: CustomResourceDefinition$/ { crd = 1 }
+      /^metadata:/ { meta = 1; next }
+      meta && /^  name: / && name == "" { name = $2 }
+      /^[a-z]/ { meta = 0 }
+      END { flush() }' "$root/$f"
+  done
+  (cd "$dir" && ls) | sed 's/\.yaml$//' >"$home/floor-crds.txt"
+}
+
+# floor_run NAME: sets run_ms to the floor measured on a fresh control plane NAME. Two curl
+# processes, each on one connection: one sends the 30 applies (HTTP/2, 8 at a time), the other
+# reads aggregated discovery every 50 ms (--rate) into an awk that stops at the first answer
+# serving all 30.
+floor_run() {
+  local name=$1 port start end done_line crd
+  start_cp "$name"
+  sleep "$init_settle"
+  port=$(sed -n 's/^APISERVER_PORT=//p' "$cp_state/ports.env")
+  local base="https://127.0.0.1:$port" tls="$home/floor-tls.curlrc"
+  printf 'cacert = "%s"\ncert = "%s"\nkey = "%s"\nuser-agent = "capictl-bench"\nnoproxy = "*"\nfail\nsilent\nshow-error\n' \
+    "$cp_state/pki/ca.crt" "$cp_state/pki/admin.crt" "$cp_state/pki/admin.key" >"$tls"
+  {
+    local first=1
+    while read -r crd; do
+      [ "$first" = 1 ] || echo next
+      first=0
+      cat "$tls"
+      printf 'url = "%s/apis/apiextensions.k8s.io/v1/customresourcedefinitions/%s?fieldManager=capictl&force=true&fieldValidation=Ignore"\n' "$base" "$crd"
+      printf 'request = "PATCH"\ndata-binary = "@%s"\noutput = "/dev/null"\n' "$home/floor-crds/$crd.yaml"
+      printf 'header = "Content-Type: application/apply-patch+yaml"\n'
+      printf 'header = "Accept: application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1"\n'
+    done <"$home/floor-crds.txt"
+  } >"$home/floor-apply.curlrc"
+  {
+    cat "$tls"
+    printf 'header = "Accept: application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json"\n'
+    for _ in $(seq 2400); do printf 'url = "%s/apis"\n' "$base"; done
+  } >"$home/floor-poll.curlrc"
+  start=$EPOCHREALTIME
+  if ! curl --parallel --parallel-max 8 -K "$home/floor-apply.curlrc" 2>"$home/floor-apply.err"; then
+    echo "error: applying the CRDs by curl failed on $name:" >&2
+    grep -v '^[-0-9 ]' "$home/floor-apply.err" >&2
+    return 1
+  fi
+  # One discovery document per line (the API server ends each with a newline); "resource.group" of every resource served.
+  read -r done_line < <(curl --rate 20/s -K "$home/floor-poll.curlrc" 2>/dev/null |
+    awk 'FNR == NR { want[$1] = 1; total++; next }
+      {
+        n = split($0, groups, /"metadata":[{]"name":"/)
+        split("", seen); found = 0
+        for (i = 2; i <= n; i++) {
+          g = substr(groups[i], 1, index(groups[i], "\"") - 1); s = groups[i]
+          while (match(s, /"resource":"[a-z0-9.-]+"/)) {
+            r = substr(s, RSTART + 12, RLENGTH - 13) "." g; s = substr(s, RSTART + RLENGTH)
+            if ((r in want) && !(r in seen)) { seen[r] = 1; found++ }
+          }
+        }
+        if (found == total) { print "served"; exit }
+      }' "$home/floor-crds.txt" -) || true
+  end=$EPOCHREALTIME
+  if [ "$done_line" != served ]; then
+    echo "error: the CRDs were not all served within 120 s on $name" >&2
+    return 1
+  fi
+  stop_cp "$name"
+  run_ms=$(echo "($end - $start) * 1000" | bc -l)
+}
+
 median() { printf '%s\n' "$@" | sort -n | sed -n "$(( ($# + 1) / 2 ))p"; }
 
 # ratio A B: A/B with two decimals.
@@ -274,10 +371,18 @@ bench_init() {
   init_run clusterctl "$id-cc-warm"
   printf '  warm-up clusterctl: %6.2f s, %4d requests sent\n' "$(echo "$run_ms / 1000" | bc -l)" "$run_sent"
 
+  floor_prepare
   for round in $(seq "$init_runs"); do
     order="capictl clusterctl"
     [ $((round % 2)) = 1 ] || order="clusterctl capictl"
-    for tool in $order; do
+    for tool in ${order/ / floor }; do
+      if [ "$tool" = floor ]; then
+        floor_run "$id-floor-$round"
+        ms[floor]+="$run_ms "
+        printf '  run %d %-10s  %6.2f s  (the %d CRDs alone, by curl)\n' "$round" floor \
+          "$(echo "$run_ms / 1000" | bc -l)" "$(wc -l <"$home/floor-crds.txt")"
+        continue
+      fi
       init_run "$tool" "$id-${tool:0:3}-$round"
       ms[$tool]+="$run_ms " rss[$tool]+="$run_rss_kb " sent[$tool]+="$run_sent " served[$tool]+="$run_served "
       printf '  run %d %-10s  %6.2f s, %4d requests sent, %4d served, peak RSS %6.1f MB\n' "$round" "$tool" \
@@ -293,6 +398,8 @@ bench_init() {
     # shellcheck disable=SC2086
     med_sent[$tool]=$(median ${sent[$tool]}) med_served[$tool]=$(median ${served[$tool]})
   done
+  # shellcheck disable=SC2086
+  med_ms[floor]=$(median ${ms[floor]})
   local r_time r_sent r_served r_rss
   r_time=$(ratio "${med_ms[capictl]}" "${med_ms[clusterctl]}")
   r_sent=$(ratio "${med_sent[capictl]}" "${med_sent[clusterctl]}")
@@ -302,6 +409,9 @@ bench_init() {
   printf '  %-34s %8.2f s %9.2f s %8s×   ≤ 0.33× %s\n' "wall time" \
     "$(echo "${med_ms[capictl]} / 1000" | bc -l)" "$(echo "${med_ms[clusterctl]} / 1000" | bc -l)" \
     "$r_time" "$(verdict "$r_time" 0.33)"
+  printf '  %-34s %8.2f s %11s %8s×   (capictl %+.2f s above it)\n' "floor: the $(wc -l <"$home/floor-crds.txt") CRDs alone (curl)" \
+    "$(echo "${med_ms[floor]} / 1000" | bc -l)" "" "$(ratio "${med_ms[floor]}" "${med_ms[clusterctl]}")" \
+    "$(echo "(${med_ms[capictl]} - ${med_ms[floor]}) / 1000" | bc -l)"
   printf '  %-34s %10d %11d %8s×   ≤ 0.50× %s\n' "API requests sent" \
     "${med_sent[capictl]}" "${med_sent[clusterctl]}" "$r_sent" "$(verdict "$r_sent" 0.5)"
   printf '  %-34s %10d %11d %8s×\n' "API requests served (incl. own)" \
