@@ -99,7 +99,7 @@ impl ManagementCluster {
         job: &ApplyJob<'_>,
     ) -> Result<(), ClusterError> {
         self.apply_crds_of(&[(objects, job)]).await?;
-        self.apply_rest(objects, job).await
+        self.apply_rest(objects, job, &[]).await
     }
 
     /// The first stage of [`ManagementCluster::apply_all`] for several manifests at once: their
@@ -167,14 +167,22 @@ impl ManagementCluster {
     }
 
     /// The stages after the CRDs: Namespaces, then everything else concurrently. Reports
-    /// `ApplyFinished` for the job.
+    /// `ApplyFinished` for the job. Namespaces named in `existing` are known to exist already
+    /// (the caller created them): applying them (their labels) waits for nothing, so they go
+    /// with the rest instead of a round of their own.
     pub async fn apply_rest(
         &self,
         objects: &[Value],
         job: &ApplyJob<'_>,
+        existing: &[&str],
     ) -> Result<(), ClusterError> {
-        let stages = stages(objects);
-        for group in [stages.namespaces, stages.rest] {
+        let mut stages = stages(objects);
+        let (known, new): (Vec<&Value>, Vec<&Value>) = stages
+            .namespaces
+            .into_iter()
+            .partition(|ns| existing.contains(&object::name(ns)));
+        stages.rest.extend(known);
+        for group in [new, stages.rest] {
             futures::stream::iter(group)
                 .map(|obj| self.apply_object(obj, job))
                 .buffer_unordered(OBJECT_CONCURRENCY)

@@ -202,7 +202,7 @@ impl ManagementCluster {
             n.notify_one();
         }
         self.wait_applied_crds(crds).await?;
-        self.apply_rest(objects, &job).await?;
+        self.apply_rest(objects, &job, &[]).await?;
         progress.event(ProgressEvent::WaitStarted {
             subject: "cert-manager",
         });

@@ -469,7 +469,8 @@ impl Client {
     /// The CRDs of all providers are applied while cert-manager is checked (and installed):
     /// neither needs the other, and the API server then establishes them all in one go instead
     /// of one provider after the other. Once they are Established, the providers' other objects
-    /// are applied, all providers at once (each provider's Namespaces before the rest).
+    /// are applied, all providers at once (a provider's Namespaces before the rest, except its
+    /// target namespace: created with its entry, it goes with the rest).
     async fn install(
         &self,
         cluster: &ManagementCluster,
@@ -531,7 +532,11 @@ impl Client {
             );
         }
         futures::future::try_join_all(queue.iter().zip(&jobs).map(|(f, job)| async move {
-            cluster.apply_rest(&f.components.objects, job).await?;
+            // The target namespace was created with the inventory entry.
+            let existing = [f.components.target_namespace.as_str()];
+            cluster
+                .apply_rest(&f.components.objects, job, &existing)
+                .await?;
             cluster
                 .write_inventory_entry(&f.components.inventory_object(), false)
                 .await
