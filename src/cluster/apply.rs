@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
 use futures::{StreamExt, TryStreamExt};
+use kube::core::discovery::v2::APIGroupDiscoveryList;
 use serde_json::Value;
 
 use super::backoff::{Backoff, retry};
@@ -36,10 +37,6 @@ const CRD_NUDGE_AFTER: Duration = Duration::from_secs(5);
 const CRD_DISCOVERY_ROUND: Duration = Duration::from_secs(3);
 /// Polling discovery starts at `CRD_FIRST_POLL` and doubles up to this.
 const CRD_DISCOVERY_POLL: Duration = Duration::from_millis(50);
-/// The `Accept` header of aggregated discovery (every group, version and resource the server
-/// serves, in one document), with the legacy group list as the fallback.
-const AGGREGATED_DISCOVERY: &str =
-    "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json";
 /// Annotation set and removed again to nudge a CRD.
 const NUDGE_ANNOTATION: &str = "capictl.cluster.x-k8s.io/nudge";
 /// How many times a "resource type not found" answer is retried: right after a CRD becomes
@@ -422,22 +419,15 @@ impl ManagementCluster {
     /// Every `group/version/resource` the server's aggregated discovery lists; `None` when the
     /// server does not offer aggregated discovery.
     async fn served_resources(&self) -> Result<Option<HashSet<String>>, ClusterError> {
-        let req = http::Request::get("/apis")
-            .header(http::header::ACCEPT, AGGREGATED_DISCOVERY)
-            .body(Vec::new())
-            .map_err(|e| ClusterError::InvalidObject(format!("failed to build a request: {e}")))?;
-        let text = self
+        let list = self
             .client()
-            .request_text(req)
+            .list_api_groups_aggregated()
             .await
             .map_err(|e| ClusterError::Api {
                 action: "failed to read the API server's discovery".into(),
                 failure: super::error::ApiFailure::from(e),
             })?;
-        let doc: Value = serde_json::from_str(&text).map_err(|e| {
-            ClusterError::InvalidObject(format!("failed to parse the API server's discovery: {e}"))
-        })?;
-        Ok(aggregated_resources(&doc))
+        Ok(aggregated_resources(&list))
     }
 
     /// Follows the pending CRDs with one watch (all carry the `clusterctl.cluster.x-k8s.io`
@@ -616,41 +606,24 @@ enum Discovered {
     Remaining(Vec<PendingCrd>),
 }
 
-/// `group/version/resource` of every resource in an aggregated discovery document
-/// (`APIGroupDiscoveryList`); `None` for any other document (a server without aggregated
-/// discovery answers with the legacy `APIGroupList`).
-fn aggregated_resources(doc: &Value) -> Option<HashSet<String>> {
-    if doc.get("kind").and_then(Value::as_str) != Some("APIGroupDiscoveryList") {
+/// `group/version/resource` of every resource in an aggregated discovery list; `None` for an
+/// empty one: a server without aggregated discovery answers with the legacy `APIGroupList`,
+/// which reads as a list without items (every real server has groups: `apps`, `rbac`, ...).
+fn aggregated_resources(list: &APIGroupDiscoveryList) -> Option<HashSet<String>> {
+    if list.items.is_empty() {
         return None;
     }
-    let str_at = |v: &Value, path: &[&str]| {
-        object::get_path(v, path)
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_string()
-    };
     let mut out = HashSet::new();
-    for group in doc
-        .get("items")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
-        let name = str_at(group, &["metadata", "name"]);
-        for version in group
-            .get("versions")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            let v = str_at(version, &["version"]);
-            for resource in version
-                .get("resources")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-            {
-                out.insert(format!("{name}/{v}/{}", str_at(resource, &["resource"])));
+    for group in &list.items {
+        let name = group.metadata.as_ref().and_then(|m| m.name.as_deref());
+        for version in &group.versions {
+            for resource in &version.resources {
+                out.insert(format!(
+                    "{}/{}/{}",
+                    name.unwrap_or_default(),
+                    version.version.as_deref().unwrap_or_default(),
+                    resource.resource.as_deref().unwrap_or_default()
+                ));
             }
         }
     }
@@ -791,7 +764,9 @@ mod tests {
                     {"version": "v1beta1", "resources": [{"resource": "clusters"}]}]}
             ]
         });
-        let served = aggregated_resources(&doc).unwrap();
+        let discovery =
+            |doc: Value| -> APIGroupDiscoveryList { serde_json::from_value(doc).unwrap() };
+        let served = aggregated_resources(&discovery(doc)).unwrap();
         assert!(served.contains("apps/v1/deployments"));
         assert!(served.contains("cluster.x-k8s.io/v1beta1/clusters"));
         let crd = |versions: Value| json!({"spec": {"group": "cluster.x-k8s.io", "names": {"plural": "clusters"}, "versions": versions}});
@@ -813,7 +788,9 @@ mod tests {
         assert!(!crd_served(&json!({"spec": {}}), &served));
         // A server without aggregated discovery answers with the legacy group list.
         assert_eq!(
-            aggregated_resources(&json!({"kind": "APIGroupList", "groups": []})),
+            aggregated_resources(&discovery(
+                json!({"kind": "APIGroupList", "groups": [{"name": "apps"}]})
+            )),
             None
         );
     }
