@@ -157,8 +157,9 @@ bench_substitute() {
 #             updates, APIService registration) and a background trickle (leases, ~0.1/s).
 #   The targets of issue #4 apply to "sent".
 # - The floor (see floor_run): in every round, between the two tools, the 30 CRDs both tools
-#   install are sent alone by curl, timed until the API server serves them all. It is the part
-#   of init no client can shorten on this machine; printed with capictl's distance to it.
+#   install are sent alone by curl, timed until the API server serves them all: about the part
+#   of init no client can shorten on this machine. A comparison, not a bound (curl has costs of
+#   its own, and single runs vary more than the gap); printed with capictl's distance to it.
 init_runs=${INIT_RUNS:-3}
 init_settle=${INIT_SETTLE:-1}
 clusterctl_bin="$CAPICTL_CONTROL_PLANE_CACHE/clusterctl/v1.13.5/clusterctl"
@@ -255,7 +256,7 @@ init_run() {
 # metadata-only answers, 8 at a time; by curl, without capictl's labels) onto a fresh control
 # plane, and the time until the API server serves every one of them (aggregated discovery polled
 # every 50 ms). Nothing else is installed. On a 2-core machine this is mostly the API server's own
-# CPU work establishing the CRDs: no client can finish init sooner.
+# CPU work establishing the CRDs, which every client of init pays.
 floor_sources=(
   testdata/repository/cert-manager/v1.21.1/cert-manager.yaml
   src/cluster/assets/clusterctl-api.yaml
@@ -265,8 +266,8 @@ floor_sources=(
   testdata/repository/infrastructure-docker/v1.13.5/infrastructure-components-development.yaml
 )
 
-# floor_prepare: writes each CRD of $floor_sources to $home/floor-crds/NAME.yaml and the names
-# to $home/floor-crds.txt.
+# floor_prepare: writes each CRD of $floor_sources to $home/floor-crds/NAME.yaml, the names to
+# $home/floor-crds.txt, and sets $floor_count.
 floor_prepare() {
   local dir="$home/floor-crds" f
   rm -rf "$dir" && mkdir -p "$dir"
@@ -283,6 +284,7 @@ floor_prepare() {
       END { flush() }' "$root/$f"
   done
   (cd "$dir" && ls) | sed 's/\.yaml$//' >"$home/floor-crds.txt"
+  floor_count=$(wc -l <"$home/floor-crds.txt")
 }
 
 # floor_run NAME: sets run_ms to the floor measured on a fresh control plane NAME. Two curl
@@ -320,7 +322,8 @@ floor_run() {
     grep -v '^[-0-9 ]' "$home/floor-apply.err" >&2
     return 1
   fi
-  # One discovery document per line (the API server ends each with a newline); "resource.group" of every resource served.
+  # One discovery document per line (the API server ends each with a newline); the awk
+  # collects "resource.group" of every resource served.
   read -r done_line < <(curl --rate 20/s -K "$home/floor-poll.curlrc" 2>/dev/null |
     awk 'FNR == NR { want[$1] = 1; total++; next }
       {
@@ -380,7 +383,7 @@ bench_init() {
         floor_run "$id-floor-$round"
         ms[floor]+="$run_ms "
         printf '  run %d %-10s  %6.2f s  (the %d CRDs alone, by curl)\n' "$round" floor \
-          "$(echo "$run_ms / 1000" | bc -l)" "$(wc -l <"$home/floor-crds.txt")"
+          "$(echo "$run_ms / 1000" | bc -l)" "$floor_count"
         continue
       fi
       init_run "$tool" "$id-${tool:0:3}-$round"
@@ -409,7 +412,7 @@ bench_init() {
   printf '  %-34s %8.2f s %9.2f s %8s×   ≤ 0.33× %s\n' "wall time" \
     "$(echo "${med_ms[capictl]} / 1000" | bc -l)" "$(echo "${med_ms[clusterctl]} / 1000" | bc -l)" \
     "$r_time" "$(verdict "$r_time" 0.33)"
-  printf '  %-34s %8.2f s %11s %8s×   (capictl %+.2f s above it)\n' "floor: the $(wc -l <"$home/floor-crds.txt") CRDs alone (curl)" \
+  printf '  %-34s %8.2f s %11s %8s×   (capictl %+.2f s above it)\n' "floor: the $floor_count CRDs alone (curl)" \
     "$(echo "${med_ms[floor]} / 1000" | bc -l)" "" "$(ratio "${med_ms[floor]}" "${med_ms[clusterctl]}")" \
     "$(echo "(${med_ms[capictl]} - ${med_ms[floor]}) / 1000" | bc -l)"
   printf '  %-34s %10d %11d %8s×   ≤ 0.50× %s\n' "API requests sent" \
