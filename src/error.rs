@@ -7,6 +7,7 @@ use crate::cluster::kubeconfig::KubeconfigError;
 use crate::components::ComponentsError;
 use crate::config::ConfigError;
 use crate::ops::init::ValidationError;
+use crate::ops::upgrade::UpgradeError;
 use crate::provider::ProviderRefError;
 use crate::repository::RepositoryError;
 use crate::template::TemplateError;
@@ -35,6 +36,9 @@ pub enum Error {
     /// `init`'s validation of the planned management cluster.
     #[error(transparent)]
     Validation(#[from] ValidationError),
+    /// `upgrade plan` and `upgrade apply`.
+    #[error(transparent)]
+    Upgrade(#[from] UpgradeError),
     /// Variable substitution.
     #[error(transparent)]
     Template(#[from] TemplateError),
