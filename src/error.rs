@@ -6,6 +6,8 @@ use crate::cluster::ClusterError;
 use crate::cluster::kubeconfig::KubeconfigError;
 use crate::components::ComponentsError;
 use crate::config::ConfigError;
+use crate::ops::delete::DeleteError;
+use crate::ops::generate::GenerateError;
 use crate::ops::init::ValidationError;
 use crate::ops::upgrade::UpgradeError;
 use crate::provider::ProviderRefError;
@@ -36,27 +38,33 @@ pub enum Error {
     /// `init`'s validation of the planned management cluster.
     #[error(transparent)]
     Validation(#[from] ValidationError),
+    /// `delete`.
+    #[error(transparent)]
+    Delete(#[from] DeleteError),
+    /// `generate cluster`, `generate provider` and `generate yaml`.
+    #[error(transparent)]
+    Generate(#[from] GenerateError),
     /// `upgrade plan` and `upgrade apply`.
     #[error(transparent)]
     Upgrade(#[from] UpgradeError),
     /// Variable substitution.
     #[error(transparent)]
     Template(#[from] TemplateError),
-    /// Invalid input, with clusterctl's message.
+    /// Invalid input (the fetch layer's settings; being replaced by typed errors).
     #[error("{0}")]
     Invalid(String),
-    /// Reading or writing a local file.
-    #[error("{message}")]
-    Io {
-        /// What failed, naming the file.
-        message: String,
-        /// The I/O error.
-        #[source]
-        source: std::io::Error,
-    },
-    /// Fetching something over the network.
+    /// Fetching something over the network (being replaced by typed errors).
     #[error("{0}")]
     Network(String),
+    /// A background task of an operation panicked or was cancelled.
+    #[error("{what} failed: {source}")]
+    Task {
+        /// What the task was doing.
+        what: &'static str,
+        /// Why it ended.
+        #[source]
+        source: tokio::task::JoinError,
+    },
     /// An error with the context of the operation that met it.
     #[error("{context}")]
     Context {

@@ -120,17 +120,4 @@ impl Client {
     pub fn repositories(&self) -> Result<Vec<ProviderConfig>, Error> {
         Ok(self.config.providers()?)
     }
-
-    pub(crate) async fn fetch_template_url(&self, url: &str) -> Result<Vec<u8>, Error> {
-        let request = fetch::Request::get(url, fetch::RequestKind::Other);
-        self.fetcher.get(&request).await.map_err(|e| match e {
-            fetch::FetchError::Status { status, .. } => {
-                Error::Network(format!("failed to get file, got {status}"))
-            }
-            fetch::FetchError::NotFound { .. } => {
-                Error::Network("failed to get file, got 404".into())
-            }
-            other => Error::Network(other.to_string()),
-        })
-    }
 }

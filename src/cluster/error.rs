@@ -90,6 +90,14 @@ pub enum ClusterError {
         /// The storage version of the Cluster CRD.
         detected: String,
     },
+    /// An inventory entry with a type clusterctl does not know.
+    #[error("invalid provider type {type_name:?} in the inventory entry {entry}")]
+    InvalidProviderType {
+        /// `namespace/label`.
+        entry: String,
+        /// The `type` field.
+        type_name: String,
+    },
     /// An object of a manifest cannot be applied as it is.
     #[error("{0}")]
     InvalidObject(String),

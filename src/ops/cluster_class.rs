@@ -9,6 +9,7 @@ use crate::cluster::{ObjectRef, gvk_string};
 use crate::components::{Template, TemplateInput};
 use crate::error::{Error, ResultExt};
 use crate::object;
+use crate::ops::generate::GenerateError;
 use crate::repository::ProviderRepository;
 
 /// Where ClusterClass templates come from.
@@ -74,10 +75,11 @@ pub(crate) async fn add_cluster_classes(
                         "" => object::name(obj).to_string(),
                         ns => format!("{ns}/{}", object::name(obj)),
                     };
-                    return Err(Error::Invalid(format!(
-                        "{key}({}) already exists in the cluster",
-                        gvk_string(object::api_version(obj), object::kind(obj))
-                    )));
+                    return Err(GenerateError::ClassObjectExists {
+                        object: key,
+                        gvk: gvk_string(object::api_version(obj), object::kind(obj)),
+                    }
+                    .into());
                 }
             }
         }

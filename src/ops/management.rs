@@ -7,6 +7,7 @@ use crate::cluster::ManagementCluster;
 use crate::cluster::inventory;
 use crate::cluster::kubeconfig::{KubeconfigSelector, LoadedKubeconfig};
 use crate::error::Error;
+use crate::ops::generate::GenerateError;
 use crate::provider::ProviderType;
 
 /// The management cluster as `generate cluster` uses it: only when a default has to be
@@ -53,11 +54,8 @@ impl<'a> Management<'a> {
                     .context("provider custom resource definitions (CRDs) are not installed")
             })?;
         let inventory = cluster.list_providers().await?;
-        inventory::default_provider_name(&inventory, ProviderType::Infrastructure).ok_or_else(|| {
-            Error::Invalid(
-                "failed to identify the default infrastructure provider. Please specify an infrastructure provider".into(),
-            )
-        })
+        inventory::default_provider_name(&inventory, ProviderType::Infrastructure)
+            .ok_or_else(|| GenerateError::NoDefaultInfrastructure.into())
     }
 
     /// The installed version of the infrastructure provider `name`.
@@ -76,11 +74,14 @@ impl<'a> Management<'a> {
             ))
         })?;
         let inventory = cluster.list_providers().await?;
-        inventory::provider_version(&inventory, name, ProviderType::Infrastructure).ok_or_else(|| {
-            Error::Invalid(format!(
-                "Unable to identify version for the provider {name:?} automatically. Please specify a version"
-            ))
-        })
+        inventory::provider_version(&inventory, name, ProviderType::Infrastructure).ok_or_else(
+            || {
+                GenerateError::NoInstalledVersion {
+                    provider: name.to_string(),
+                }
+                .into()
+            },
+        )
     }
 
     /// The cluster, when it is reachable and has Cluster API installed.

@@ -10,7 +10,7 @@ pub mod plural;
 pub mod upgrade;
 
 use crate::Client;
-use crate::cluster::InventoryEntry;
+use crate::cluster::{ClusterError, InventoryEntry};
 use crate::config::ProviderConfig;
 use crate::error::Error;
 
@@ -21,13 +21,12 @@ impl Client {
         &self,
         entry: &InventoryEntry,
     ) -> Result<ProviderConfig, Error> {
-        let t = entry.provider_type().ok_or_else(|| {
-            Error::Invalid(format!(
-                "invalid provider type {:?} in the inventory entry {}",
-                entry.type_name,
-                entry.instance_name()
-            ))
-        })?;
+        let t = entry
+            .provider_type()
+            .ok_or_else(|| ClusterError::InvalidProviderType {
+                entry: entry.instance_name(),
+                type_name: entry.type_name.clone(),
+            })?;
         Ok(self.config().provider(&entry.provider_name, t)?)
     }
 }

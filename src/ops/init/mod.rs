@@ -302,8 +302,11 @@ impl Client {
             })
         });
         let results = futures::future::join_all(tasks.map(|task| async move {
-            let result = task.await.unwrap_or_else(|e| {
-                Err(Error::Invalid(format!("fetching a provider failed: {e}")))
+            let result = task.await.unwrap_or_else(|source| {
+                Err(Error::Task {
+                    what: "fetching a provider",
+                    source,
+                })
             });
             if let Ok(f) = &result {
                 progress.event(ProgressEvent::Fetched {

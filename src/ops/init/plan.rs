@@ -9,7 +9,7 @@ use crate::components::Components;
 use crate::error::Error;
 use crate::provider::{CLUSTER_API_PROVIDER_NAME, ProviderType};
 
-use super::validate::PlannedProvider;
+use super::validate::{PlannedProvider, ValidationError};
 use super::{InitOptions, NOOP_PROVIDER};
 
 /// clusterctl's `addDefaultProviders`: without exactly one core provider name in the inventory
@@ -56,9 +56,7 @@ pub(super) fn requested_providers(options: &InitOptions) -> Result<Vec<Requested
     for (t, reference) in options.provider_refs() {
         match (t, reference) {
             (ProviderType::Core, NOOP_PROVIDER) => {
-                return Err(Error::Invalid(
-                    "the '-' value can not be used for the core provider".into(),
-                ));
+                return Err(ValidationError::NoopCore.into());
             }
             (_, NOOP_PROVIDER) => {}
             _ => push(t, reference),

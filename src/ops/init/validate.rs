@@ -30,6 +30,9 @@ pub enum ValidationError {
         /// Namespaces of the existing instances, joined with ", ".
         namespaces: String,
     },
+    /// `--core -`: the core provider cannot be left out.
+    #[error("the '-' value can not be used for the core provider")]
+    NoopCore,
     /// Not exactly one core provider.
     #[error("invalid management cluster: there must be one core provider, found {0}")]
     CoreProviderCount(usize),

@@ -2,11 +2,15 @@
 //! objects go is decided by [`objects_to_delete`], a pure function over the labelled objects
 //! of the provider, so the whole matrix of options is tested without a cluster.
 
+mod error;
+
 use serde_json::Value;
+
+pub use error::{DeleteError, ObjectFailure};
 
 use crate::Client;
 use crate::cluster::inventory::{ContractCheck, InventoryEntry};
-use crate::cluster::{ClusterError, ManagementCluster, ObjectRef};
+use crate::cluster::{ManagementCluster, ObjectRef};
 use crate::error::Error;
 use crate::object;
 use crate::provider::{
@@ -75,15 +79,11 @@ pub fn objects_to_delete<'a>(
 
 impl DeleteOptions {
     /// clusterctl's flag validation: `--all` or provider flags, not both, not neither.
-    pub fn validate(&self) -> Result<(), Error> {
+    pub fn validate(&self) -> Result<(), DeleteError> {
         let named = self.providers.iter().any(|(_, t)| !t.is_empty());
         match (self.all, named) {
-            (true, true) => Err(Error::Invalid(
-                "The --all flag can't be used in combination with --core, --bootstrap, --control-plane, --infrastructure, --ipam, --extension, --addon".into(),
-            )),
-            (false, false) => Err(Error::Invalid(
-                "At least one of --core, --bootstrap, --control-plane, --infrastructure, --ipam, --extension, --addon should be specified or the --all flag should be set".into(),
-            )),
+            (true, true) => Err(DeleteError::AllWithProviders),
+            (false, false) => Err(DeleteError::NothingSelected),
             _ => Ok(()),
         }
     }
@@ -131,7 +131,7 @@ impl Client {
                 }
             }
             if !problems.is_empty() {
-                return Err(Error::Invalid(super::aggregate(&problems)));
+                return Err(DeleteError::CustomResourcesRemain { problems }.into());
             }
         }
         let scope = DeleteScope {
@@ -167,27 +167,28 @@ fn select_providers(
         let namespaces: std::collections::BTreeSet<&str> =
             matching.iter().map(|e| e.namespace.as_str()).collect();
         if namespaces.len() != 1 {
-            return Err(Error::Invalid(format!(
-                "failed to identify the namespace for the {:?} provider",
-                reference.name
-            )));
+            return Err(DeleteError::NamespaceUnknown {
+                provider: reference.name,
+            }
+            .into());
         }
         let entry = matching[0];
         if let Some(version) = &reference.version {
             let versions: std::collections::BTreeSet<&str> =
                 matching.iter().map(|e| e.version.as_str()).collect();
             if versions.len() != 1 || !versions.contains(version.as_str()) {
-                return Err(Error::Invalid(format!(
-                    "failed to identify the provider {:?} with version {version:?}",
-                    reference.name
-                )));
+                return Err(DeleteError::VersionUnknown {
+                    provider: reference.name.clone(),
+                    version: version.clone(),
+                }
+                .into());
             }
         }
         if entry.manifest_label() != manifest_label(&reference.name, *provider_type) {
-            return Err(Error::Invalid(format!(
-                "failed to identify the namespace for the {:?} provider",
-                reference.name
-            )));
+            return Err(DeleteError::NamespaceUnknown {
+                provider: reference.name,
+            }
+            .into());
         }
         selected.push(entry.clone());
     }
@@ -198,7 +199,7 @@ fn select_providers(
 async fn check_no_custom_resources(
     cluster: &ManagementCluster,
     provider: &InventoryEntry,
-) -> Result<(), ClusterError> {
+) -> Result<(), Error> {
     let label = provider.manifest_label();
     tracing::info!(json.Provider = %provider.log_ref(), provider_version = %provider.version, "Checking for CRs");
     let selector = format!("{CLUSTERCTL_LABEL},{PROVIDER_NAME_LABEL}={label}");
@@ -234,10 +235,11 @@ async fn check_no_custom_resources(
     if with_objects.is_empty() {
         return Ok(());
     }
-    Err(ClusterError::InvalidObject(format!(
-        "found existing objects for provider CRDs {label:?}: [{}]. Please delete these objects first before running clusterctl delete with --include-crd",
-        with_objects.join(", ")
-    )))
+    Err(DeleteError::CustomResourcesExist {
+        label,
+        kinds: with_objects,
+    }
+    .into())
 }
 
 /// Deletes one provider's objects (clusterctl's `providerComponents.Delete`).
@@ -255,18 +257,21 @@ pub async fn delete_provider(
         )
         .await?;
     let doomed = objects_to_delete(&objects, &provider.namespace, scope);
-    let mut errors = Vec::new();
+    let mut failures = Vec::new();
     for obj in doomed {
         let r = ObjectRef::of(obj);
         tracing::trace!(kind = %r.kind, namespace = %r.namespace, name = %r.name, "Deleting");
-        if let Err(e) = cluster.delete(&r).await {
-            errors.push(format!("Error deleting object {}: {}", r.describe(), e));
+        if let Err(error) = cluster.delete(&r).await {
+            failures.push(ObjectFailure {
+                object: r.describe(),
+                error,
+            });
         }
     }
-    if errors.is_empty() {
+    if failures.is_empty() {
         Ok(())
     } else {
-        Err(Error::Invalid(super::aggregate(&errors)))
+        Err(DeleteError::ObjectsNotDeleted { failures }.into())
     }
 }
 

@@ -1,6 +1,8 @@
 //! `generate cluster`, `generate provider` and `generate yaml`: rendering templates and provider
 //! manifests without changing any cluster.
 
+mod error;
+
 use std::path::PathBuf;
 
 use serde_json::Value;
@@ -14,6 +16,9 @@ use crate::cluster::kubeconfig::{KubeconfigSelector, LoadedKubeconfig};
 use crate::components::{Components, ComponentsOptions, Template, TemplateInput};
 use crate::error::{Error, ResultExt};
 use crate::provider::{self, ProviderRef, ProviderType};
+pub use error::GenerateError;
+
+use crate::fetch::{self, FetchError};
 use crate::repository::{COMPATIBLE_CONTRACTS, ProviderRepository};
 use crate::version::Version;
 
@@ -115,9 +120,7 @@ impl Client {
         mut options: GenerateClusterOptions,
     ) -> Result<Template, Error> {
         if options.sources.len() > 1 {
-            return Err(Error::Invalid(
-                "invalid cluster template source: only one template can be used at time".into(),
-            ));
+            return Err(GenerateError::MultipleSources.into());
         }
         let source = options.sources.pop().unwrap_or(TemplateSource::Repository {
             infrastructure: None,
@@ -214,30 +217,28 @@ impl Client {
                     .filter(|k| !k.is_empty())
                     .unwrap_or_else(|| DEFAULT_CONFIG_MAP_KEY.to_string());
                 if name.is_empty() {
-                    return Err(Error::Invalid(
-                        "invalid GetFromConfigMap operation: missing configMapName value".into(),
-                    ));
+                    return Err(GenerateError::NoConfigMapName.into());
                 }
                 let cluster = management.connect().await?;
                 let cm = cluster
                     .get(&ObjectRef::new("v1", "ConfigMap", &cm_namespace, &name))
                     .await
                     .map_err(|e| {
-                        Error::from(e).context(format!("error reading ConfigMap {cm_namespace}/{name}"))
+                        Error::from(e)
+                            .context(format!("error reading ConfigMap {cm_namespace}/{name}"))
                     })?
-                    .ok_or_else(|| {
-                        Error::Invalid(format!(
-                            "error reading ConfigMap {cm_namespace}/{name}: configmaps {name:?} not found"
-                        ))
+                    .ok_or_else(|| GenerateError::ConfigMapNotFound {
+                        namespace: cm_namespace.clone(),
+                        name: name.clone(),
                     })?;
                 let data = cm
                     .get("data")
                     .and_then(|d| d.get(&key))
                     .and_then(Value::as_str)
-                    .ok_or_else(|| {
-                        Error::Invalid(format!(
-                            "the ConfigMap {cm_namespace}/{name} does not have the {key:?} data key"
-                        ))
+                    .ok_or_else(|| GenerateError::ConfigMapKeyMissing {
+                        namespace: cm_namespace.clone(),
+                        name: name.clone(),
+                        key: key.clone(),
                     })?;
                 Ok(Template::new(TemplateInput {
                     raw: data.as_bytes(),
@@ -263,22 +264,20 @@ impl Client {
             .clone()
             .unwrap_or_else(|| repo.default_version().to_string());
         let metadata = repo.metadata(&version).await?;
-        let parsed: Version = version
-            .parse()
-            .map_err(|_| Error::Invalid(format!("could not parse \"{version}\" as version")))?;
-        let series = metadata.series_for_version(&parsed).ok_or_else(|| {
-            Error::Invalid(format!(
-                "invalid provider metadata: version {version} for the provider {} does not match any release series",
-                reference.name
-            ))
-        })?;
+        let parsed: Version = version.parse().map_err(GenerateError::BadVersion)?;
+        let series =
+            metadata
+                .series_for_version(&parsed)
+                .ok_or_else(|| GenerateError::NotInSeries {
+                    provider: reference.name.clone(),
+                    version: version.clone(),
+                })?;
         if !COMPATIBLE_CONTRACTS.contains(&series.contract.as_str()) {
-            return Err(Error::Invalid(format!(
-                "current version of clusterctl is only compatible with provider implementing {} contract versions, detected {} for provider {}",
-                COMPATIBLE_CONTRACTS.join(", "),
-                series.contract,
-                reference.name
-            )));
+            return Err(GenerateError::IncompatibleContract {
+                provider: reference.name.clone(),
+                contract: series.contract.clone(),
+            }
+            .into());
         }
         let raw = repo.components(&version).await?;
         let lookup = |name: &str| config.get(name);
@@ -299,9 +298,7 @@ impl Client {
     /// Substitutes variables in any YAML (`generate yaml`).
     pub async fn process_yaml(&self, options: ProcessYamlOptions) -> Result<Template, Error> {
         if options.from.is_empty() {
-            return Err(Error::Invalid(
-                "unable to read custom template. Please specify a template source".into(),
-            ));
+            return Err(GenerateError::NoSource.into());
         }
         let raw = if options.from == "-" {
             options.stdin.unwrap_or_default()
@@ -328,9 +325,10 @@ impl Client {
         }
         match url.split_once("://").map(|(scheme, _)| scheme) {
             Some("http") if !crate::repository::insecure_allowed(url, self.config()) => {
-                Err(Error::Invalid(format!(
-                    "unable to read content from {url:?}. Only reading from GitHub and local file system is supported"
-                )))
+                Err(GenerateError::UnsupportedUrl {
+                    url: url.to_string(),
+                }
+                .into())
             }
             Some("https") | Some("http") => {
                 match crate::repository::github::read_template_url(
@@ -346,27 +344,47 @@ impl Client {
             }
             Some("file") | None => {
                 let path = PathBuf::from(url.strip_prefix("file://").unwrap_or(url));
-                let meta = std::fs::metadata(&path).map_err(|_| {
-                    Error::Invalid(format!(
-                        "failed to read file {:?}",
-                        path.display().to_string()
-                    ))
+                let shown = path.display().to_string();
+                let meta = std::fs::metadata(&path).map_err(|e| GenerateError::FileUnreadable {
+                    path: shown.clone(),
+                    kind: e.kind(),
                 })?;
                 if meta.is_dir() {
-                    return Err(Error::Invalid(format!(
-                        "invalid path: file {:?} is actually a directory",
-                        path.display().to_string()
-                    )));
+                    return Err(GenerateError::IsDirectory { path: shown }.into());
                 }
-                std::fs::read(&path).map_err(|source| Error::Io {
-                    message: format!("failed to read file {:?}", path.display().to_string()),
-                    source,
+                std::fs::read(&path).map_err(|source| {
+                    GenerateError::ReadFile {
+                        path: shown,
+                        source,
+                    }
+                    .into()
                 })
             }
-            Some(_) => Err(Error::Invalid(format!(
-                "unable to read content from {url:?}. Only reading from GitHub and local file system is supported"
-            ))),
+            Some(_) => Err(GenerateError::UnsupportedUrl {
+                url: url.to_string(),
+            }
+            .into()),
         }
+    }
+
+    /// Downloads a template from a URL no provider repository serves.
+    async fn fetch_template_url(&self, url: &str) -> Result<Vec<u8>, Error> {
+        let request = fetch::Request::get(url, fetch::RequestKind::Other);
+        self.fetcher().get(&request).await.map_err(|e| {
+            let status = match &e {
+                FetchError::Status { status, .. } => Some(Some(*status)),
+                FetchError::NotFound { .. } => Some(None),
+                _ => None,
+            };
+            match status {
+                Some(status) => GenerateError::DownloadStatus {
+                    url: url.to_string(),
+                    status,
+                },
+                None => GenerateError::Download(e),
+            }
+            .into()
+        })
     }
 }
 
@@ -376,21 +394,15 @@ fn set_template_variables(
     config: &mut crate::config::Config,
     options: &GenerateClusterOptions,
     namespace: &str,
-) -> Result<(), Error> {
+) -> Result<(), GenerateError> {
     let errors = provider::dns1123_label_errors(namespace);
     if !errors.is_empty() {
-        return Err(Error::Invalid(format!(
-            "invalid target-namespace: {}",
-            errors.join("; ")
-        )));
+        return Err(GenerateError::BadNamespace { reasons: errors });
     }
     config.set("NAMESPACE", namespace);
     let errors = provider::dns1123_subdomain_errors(&options.cluster_name);
     if !errors.is_empty() {
-        return Err(Error::Invalid(format!(
-            "invalid cluster name: {}",
-            errors.join("; ")
-        )));
+        return Err(GenerateError::BadClusterName { reasons: errors });
     }
     config.set("CLUSTER_NAME", &options.cluster_name);
     if let Some(v) = options
@@ -399,39 +411,33 @@ fn set_template_variables(
         .filter(|v| !v.is_empty())
     {
         if v.parse::<Version>().is_err() {
-            return Err(Error::Invalid(
-                "invalid KubernetesVersion. Please use a semantic version number".into(),
-            ));
+            return Err(GenerateError::BadKubernetesVersion);
         }
         config.set("KUBERNETES_VERSION", v);
     }
-    let count = |explicit: Option<i64>, name: &str, default: i64| -> Result<i64, Error> {
-        match explicit {
-            Some(n) => Ok(n),
-            None => match config.get(name) {
-                Some(v) => v
-                    .parse::<i64>()
-                    .map_err(|_| Error::Invalid(format!("invalid value for {name} set"))),
-                None => Ok(default),
-            },
-        }
-    };
+    let count =
+        |explicit: Option<i64>, name: &'static str, default: i64| -> Result<i64, GenerateError> {
+            match explicit {
+                Some(n) => Ok(n),
+                None => match config.get(name) {
+                    Some(v) => v
+                        .parse::<i64>()
+                        .map_err(|_| GenerateError::BadCount { variable: name }),
+                    None => Ok(default),
+                },
+            }
+        };
     let control_plane = count(
         options.control_plane_machine_count,
         "CONTROL_PLANE_MACHINE_COUNT",
         1,
     )?;
     if control_plane < 1 {
-        return Err(Error::Invalid(
-            "invalid ControlPlaneMachineCount. Please use a number greater than or equal to 1"
-                .into(),
-        ));
+        return Err(GenerateError::ControlPlaneCount);
     }
     let workers = count(options.worker_machine_count, "WORKER_MACHINE_COUNT", 0)?;
     if workers < 0 {
-        return Err(Error::Invalid(
-            "invalid WorkerMachineCount. Please use a number greater than or equal to 0".into(),
-        ));
+        return Err(GenerateError::WorkerCount);
     }
     config.set("CONTROL_PLANE_MACHINE_COUNT", control_plane.to_string());
     config.set("WORKER_MACHINE_COUNT", workers.to_string());
