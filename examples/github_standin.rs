@@ -11,7 +11,7 @@
 //! and exits. `GET /_standin/counts` and `POST /_standin/reset` read and zero the counts while
 //! it runs.
 
-#[path = "../tests/support/github.rs"]
+#[path = "../tests/support/github/mod.rs"]
 mod github;
 
 use std::io::{Read as _, Write as _};

@@ -1,7 +1,7 @@
-//! Self-tests of the GitHub / Go module proxy stand-in (tests/support/github.rs): every
+//! Self-tests of the GitHub / Go module proxy stand-in (tests/support/github/): every
 //! endpoint, ETags and 304s, the rate-limit budget, and each injected fault.
 
-#[path = "support/github.rs"]
+#[path = "support/github/mod.rs"]
 mod github;
 
 use std::io::{Read as _, Write as _};

@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use super::apply::ApplyJob;
 use super::connect::ManagementCluster;
+use super::crd_wait::as_applied;
 use super::error::{ApiFailure, ClusterError, FailureKind};
 use super::objects::ObjectRef;
 use crate::object;
@@ -187,7 +188,7 @@ impl ManagementCluster {
         };
         self.learn_crd(&crd);
         let live = self.apply_object(&crd, &job).await?;
-        Ok(InventoryCrd::Created(super::apply::as_applied(&crd, live)))
+        Ok(InventoryCrd::Created(as_applied(&crd, live)))
     }
 
     /// The second half of [`ManagementCluster::ensure_inventory_crd`]: waits until a CRD this

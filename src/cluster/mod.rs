@@ -10,6 +10,7 @@ pub mod backoff;
 pub mod cert_manager;
 mod connect;
 mod crd_migration;
+pub mod crd_wait;
 pub use crd_migration::storage_version;
 mod discovery;
 mod error;

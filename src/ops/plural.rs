@@ -269,7 +269,7 @@ mod tests {
     /// is the one case where this port and flect may differ.
     #[test]
     fn matches_flect() {
-        for line in include_str!("plural_golden.txt").lines() {
+        for line in include_str!("../../testdata/plural/flect.txt").lines() {
             let (word, plural) = line.split_once(' ').unwrap();
             assert_eq!(pluralize(word), plural, "{word}");
         }
