@@ -149,6 +149,21 @@ pub fn flag_refs<'a>(
     refs
 }
 
+/// The Cluster API contract this version of capictl implements.
+pub const CURRENT_CONTRACT: &str = "v1beta2";
+/// Contracts a provider may implement to work with this version of capictl.
+pub const COMPATIBLE_CONTRACTS: [&str; 2] = ["v1beta2", "v1beta1"];
+
+/// The contracts providers may implement beside a core provider implementing `contract`
+/// (clusterctl's `GetCompatibleVersions`): the contract itself, and v1beta1 beside v1beta2.
+pub fn compatible_contracts(contract: &str) -> Vec<String> {
+    let mut out = vec![contract.to_string()];
+    if contract == CURRENT_CONTRACT {
+        out.push("v1beta1".to_string());
+    }
+    out
+}
+
 /// A provider named on the command line: `name[:version]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ProviderRef {

@@ -101,9 +101,18 @@ pub enum ClusterError {
     /// An object of a manifest cannot be applied as it is.
     #[error("{0}")]
     InvalidObject(String),
-    /// cert-manager problems.
-    #[error("{0}")]
-    CertManager(String),
+    /// cert-manager's readiness test kept failing.
+    #[error(
+        "cert-manager is not available after {}: {source}; check the cert-manager Pods (kubectl -n cert-manager get pods)",
+        go_duration(*after)
+    )]
+    CertManagerUnavailable {
+        /// How long it was tried.
+        after: Duration,
+        /// The last failure.
+        #[source]
+        source: Box<ClusterError>,
+    },
     /// Context added around another cluster error.
     #[error("{context}")]
     Context {

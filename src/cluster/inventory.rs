@@ -268,13 +268,13 @@ impl ManagementCluster {
         }
         match super::storage_version(&crd) {
             Some(name)
-                if name == crate::repository::CURRENT_CONTRACT
+                if name == crate::provider::CURRENT_CONTRACT
                     || check.also_allow == Some(name.as_str()) =>
             {
                 Ok(())
             }
             Some(name) => Err(ClusterError::ContractMismatch {
-                expected: crate::repository::CURRENT_CONTRACT.into(),
+                expected: crate::provider::CURRENT_CONTRACT.into(),
                 detected: name,
             }),
             None => Err(ClusterError::InvalidObject(

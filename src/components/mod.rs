@@ -2,11 +2,13 @@
 //! would apply or print: variable substitution, image overrides, target namespace, labels and
 //! ordering. Everything here is pure; the bytes come from `repository`.
 
+pub mod cert_manager;
 mod go_sort;
 mod go_types;
 mod images;
 mod namespace;
 mod normalize;
+pub mod plural;
 mod quantity;
 mod template;
 
@@ -40,6 +42,9 @@ pub enum ComponentsError {
     /// The substituted text is not valid YAML.
     #[error("failed to parse yaml")]
     Yaml(#[source] crate::yaml::YamlError),
+    /// cert-manager's manifest or installed objects.
+    #[error(transparent)]
+    CertManager(#[from] cert_manager::CertManagerError),
     /// The manifest breaks one of clusterctl's rules.
     #[error("{0}")]
     Invalid(String),

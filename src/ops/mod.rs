@@ -6,7 +6,6 @@ pub mod delete;
 pub mod generate;
 pub mod init;
 mod management;
-pub mod plural;
 pub mod upgrade;
 
 use crate::Client;

@@ -24,16 +24,13 @@ pub use metadata::{METADATA_FILE, Metadata, MetadataError, ReleaseSeries};
 pub use mirror::MirrorRepository;
 pub use oci::{OciError, OciRepository};
 pub use overrides::Overrides;
-pub use upgrade_info::{UpgradeInfo, compatible_contracts};
+pub use upgrade_info::UpgradeInfo;
 pub use versions::{latest_contract_release, latest_patch_release};
 
 use crate::config::{Config, ProviderConfig};
 use crate::fetch::{FetchError, Fetcher};
 
-/// The Cluster API contract this version of capictl implements.
-pub const CURRENT_CONTRACT: &str = "v1beta2";
-/// Contracts a provider may implement to work with this version of capictl.
-pub const COMPATIBLE_CONTRACTS: [&str; 2] = ["v1beta2", "v1beta1"];
+pub use crate::provider::{COMPATIBLE_CONTRACTS, CURRENT_CONTRACT};
 
 /// One backend: answers which versions exist and what the bytes of a file at a version are.
 pub trait Repository: Send + Sync {

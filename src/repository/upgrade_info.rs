@@ -7,15 +7,6 @@ use std::collections::BTreeSet;
 use super::{Metadata, ReleaseSeries};
 use crate::version::Version;
 
-/// The contracts a provider may implement next to a core provider implementing `contract`.
-pub fn compatible_contracts(contract: &str) -> BTreeSet<String> {
-    let mut set = BTreeSet::from([contract.to_string()]);
-    if contract == "v1beta2" {
-        set.insert("v1beta1".to_string());
-    }
-    set
-}
-
 /// Upgrade facts about one installed provider.
 #[derive(Debug, Clone)]
 pub struct UpgradeInfo {
@@ -82,6 +73,12 @@ impl UpgradeInfo {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn compatible_contracts(contract: &str) -> BTreeSet<String> {
+        crate::provider::compatible_contracts(contract)
+            .into_iter()
+            .collect()
+    }
 
     const CURRENT: &str = "v1beta2";
     const OLD_SUPPORTED: &str = "v1beta1";

@@ -92,7 +92,7 @@ pub enum GenerateError {
     /// The provider version implements a contract this version cannot install.
     #[error(
         "current version of clusterctl is only compatible with provider implementing {} contract versions, detected {contract} for provider {provider}",
-        crate::repository::COMPATIBLE_CONTRACTS.join(", ")
+        crate::provider::COMPATIBLE_CONTRACTS.join(", ")
     )]
     IncompatibleContract {
         /// The provider name.

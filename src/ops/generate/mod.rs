@@ -19,7 +19,8 @@ use crate::provider::{self, ProviderRef, ProviderType};
 pub use error::GenerateError;
 
 use crate::fetch::{self, FetchError};
-use crate::repository::{COMPATIBLE_CONTRACTS, ProviderRepository};
+use crate::provider::COMPATIBLE_CONTRACTS;
+use crate::repository::ProviderRepository;
 use crate::version::Version;
 
 /// The ConfigMap data key read when `--from-config-map-key` is not given.

@@ -20,15 +20,14 @@ use plan::{
 };
 pub use validate::{
     MetadataByVersion, PlannedProvider, SKIP_CRD_NAME_PREFLIGHT_CHECK_ANNOTATION, ValidationError,
-    compatible_contracts, provider_contract, validate, validate_crd_name,
+    provider_contract, validate, validate_crd_name,
 };
 
 use crate::Client;
-use crate::cluster::cert_manager;
 use crate::cluster::inventory::{ContractCheck, InventoryEntry};
 use crate::cluster::wait::is_deployment_with_manager;
 use crate::cluster::{ApplyJob, ClusterError, ManagementCluster};
-use crate::components::{Components, ComponentsOptions};
+use crate::components::{Components, ComponentsError, ComponentsOptions};
 use crate::config::ProviderConfig;
 use crate::error::{Error, ResultExt};
 use crate::object;
@@ -389,11 +388,11 @@ impl Client {
             &settings.version,
         )?;
         let raw = repo.components(&settings.version).await?;
-        Ok(cert_manager::manifest_objects(
-            &raw,
-            &settings.version,
-            &self.config().image_overrides()?,
-        )?)
+        let overrides = self.config().image_overrides()?;
+        let objects =
+            crate::components::cert_manager::manifest_objects(&raw, &settings.version, &overrides)
+                .map_err(ComponentsError::from)?;
+        Ok(objects)
     }
 
     /// clusterctl's `EnsureInstalled`.

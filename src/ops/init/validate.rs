@@ -10,7 +10,8 @@ use serde_json::Value;
 use crate::cluster::InventoryEntry;
 use crate::object;
 use crate::provider::ProviderType;
-use crate::repository::{CURRENT_CONTRACT, Metadata};
+use crate::provider::{CURRENT_CONTRACT, compatible_contracts};
+use crate::repository::Metadata;
 use crate::version::Version;
 
 /// The annotation that exempts a CRD from the name check.
@@ -114,15 +115,6 @@ pub struct PlannedProvider<'a> {
 /// Metadata of provider versions, by `(manifest label, version)`; an `Err` holds why it could
 /// not be fetched.
 pub type MetadataByVersion = HashMap<(String, String), Result<Metadata, String>>;
-
-/// The contracts a management cluster on `contract` works with (`GetCompatibleVersions`).
-pub fn compatible_contracts(contract: &str) -> Vec<String> {
-    let mut out = vec![contract.to_string()];
-    if contract == CURRENT_CONTRACT {
-        out.push("v1beta1".to_string());
-    }
-    out
-}
 
 /// Runs clusterctl's checks on the management cluster `existing` + `queue`.
 pub fn validate(
@@ -253,7 +245,7 @@ pub fn validate_crd_name(crd: &Value) -> Result<(), ValidationError> {
         .unwrap_or_default();
     let expected = format!(
         "{}.{group}",
-        crate::ops::plural::pluralize(&kind.to_lowercase())
+        crate::components::plural::pluralize(&kind.to_lowercase())
     );
     if object::name(crd) == expected {
         return Ok(());

@@ -5,8 +5,10 @@ use serde_json::Value;
 
 use super::CertManagerUpgradePlan;
 use crate::Client;
-use crate::cluster::cert_manager::{self, CERT_MANAGER_NAMESPACE};
+use crate::cluster::cert_manager::CERT_MANAGER_NAMESPACE;
 use crate::cluster::{ManagementCluster, ObjectRef};
+use crate::components::ComponentsError;
+use crate::components::cert_manager;
 use crate::error::Error;
 use crate::object;
 use crate::progress::Progress;
@@ -46,7 +48,8 @@ impl Client {
         let desired = self.cert_manager_objects().await?;
         tracing::info!("Checking if cert-manager needs upgrade...");
         let (from, should_upgrade) =
-            cert_manager::should_upgrade(&settings.version, &installed, &desired)?;
+            cert_manager::should_upgrade(&settings.version, &installed, &desired)
+                .map_err(ComponentsError::from)?;
         let plan = CertManagerUpgradePlan {
             externally_managed: false,
             from,

@@ -26,8 +26,8 @@ use crate::cluster::inventory::{ContractCheck, InventoryEntry};
 use crate::error::Error;
 use crate::ops::init::DEFAULT_WAIT_PROVIDER_TIMEOUT;
 use crate::progress::Progress;
+use crate::provider::CURRENT_CONTRACT;
 use crate::provider::ProviderType;
-use crate::repository::CURRENT_CONTRACT;
 
 /// Options of [`Client::upgrade_plan`] and [`Client::cert_manager_upgrade_plan`].
 #[derive(Debug, Clone, Default)]

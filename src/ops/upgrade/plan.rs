@@ -10,8 +10,9 @@ use super::{UpgradeError, UpgradeItem, UpgradePlan, VersionRole};
 use crate::Client;
 use crate::cluster::inventory::InventoryEntry;
 use crate::error::Error;
+use crate::provider::CURRENT_CONTRACT;
 use crate::provider::{ProviderRef, ProviderType, manifest_label};
-use crate::repository::{CURRENT_CONTRACT, Metadata, ProviderRepository, UpgradeInfo};
+use crate::repository::{Metadata, ProviderRepository, UpgradeInfo};
 use crate::version::Version;
 
 /// A provider's upgrade facts with the metadata they came from.
@@ -138,7 +139,9 @@ impl Client {
             }
             .into());
         }
-        let compatible = crate::repository::compatible_contracts(&target_contract);
+        let compatible: BTreeSet<String> = crate::provider::compatible_contracts(&target_contract)
+            .into_iter()
+            .collect();
         let compatible_list: Vec<String> = compatible.iter().cloned().collect();
         let mut providers = Vec::new();
         let mut named = BTreeSet::new();
@@ -201,7 +204,9 @@ pub(super) fn plan_for_contract(
     infos: &BTreeMap<String, ProviderInfo>,
     contract: &str,
 ) -> UpgradePlan {
-    let compatible = crate::repository::compatible_contracts(contract);
+    let compatible: BTreeSet<String> = crate::provider::compatible_contracts(contract)
+        .into_iter()
+        .collect();
     UpgradePlan {
         contract: contract.to_string(),
         providers: inventory
