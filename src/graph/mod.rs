@@ -73,3 +73,6 @@ pub enum GraphError {
         owner: String,
     },
 }
+
+#[cfg(test)]
+mod tests;
