@@ -11,7 +11,8 @@ impl ObjectGraph {
     /// Makes every move-hierarchy root (Cluster, ClusterClass, ClusterResourceSet, types or
     /// objects labelled move-hierarchy) a tenant of itself and of everything it owns or
     /// soft-owns, transitively. Below a cluster-scoped root, nodes become global-hierarchy.
-    /// Ownership cycles (which the API server accepts) are walked once.
+    /// Ownership cycles (which the API server accepts) are walked once. Call it once, after
+    /// every object and soft owner is in: a second call does not revisit known tenants.
     pub fn set_tenants(&mut self) {
         let roots: Vec<NodeId> = self
             .nodes()
