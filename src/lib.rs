@@ -28,6 +28,8 @@ pub mod components;
 pub mod config;
 mod error;
 pub mod fetch;
+/// The owner-reference graph of cluster objects, shared by move and describe.
+pub mod graph;
 pub mod object;
 pub mod ops;
 pub mod progress;
