@@ -6,6 +6,7 @@ use crate::cluster::ClusterError;
 use crate::cluster::kubeconfig::KubeconfigError;
 use crate::components::ComponentsError;
 use crate::config::ConfigError;
+use crate::graph::GraphError;
 use crate::ops::delete::DeleteError;
 use crate::ops::generate::GenerateError;
 use crate::ops::init::ValidationError;
@@ -29,6 +30,9 @@ pub enum Error {
     /// A `name[:version]` argument.
     #[error(transparent)]
     ProviderRef(#[from] ProviderRefError),
+    /// The owner-reference graph of cluster objects.
+    #[error(transparent)]
+    Graph(#[from] GraphError),
     /// Kubeconfig loading.
     #[error(transparent)]
     Kubeconfig(#[from] KubeconfigError),
