@@ -37,6 +37,7 @@ mod scalar;
 mod simple;
 mod simple_scalar;
 mod timestamp;
+mod writer;
 
 #[cfg(test)]
 mod tests;
