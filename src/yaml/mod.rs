@@ -35,6 +35,7 @@ mod parse;
 mod resolve;
 mod scalar;
 mod simple;
+mod simple_lines;
 mod simple_scalar;
 mod timestamp;
 mod writer;
