@@ -6,67 +6,21 @@
 
 use serde_json::{Map, Value};
 
-use super::go_types::{STRUCTS, root};
+use super::go_types::{GoTypes, Ty};
 use super::quantity;
-
-/// A Go type, as far as its JSON form is concerned.
-#[derive(Debug, Clone, Copy)]
-pub(super) enum Ty {
-    Str,
-    Int,
-    Float,
-    Bool,
-    /// `[]byte`: a base64 string.
-    Bytes,
-    Ptr(&'static Ty),
-    Slice(&'static Ty),
-    Map(&'static Ty),
-    Struct(usize),
-    /// `resource.Quantity`.
-    Quantity,
-    /// `intstr.IntOrString`.
-    IntOrString,
-    /// `metav1.Time`.
-    Time,
-    /// A type printed from raw JSON (`apiextensions JSON`, `RawExtension`, `Duration`).
-    Raw,
-    /// `JSONSchemaPropsOrArray`.
-    SchemaOrArray,
-    /// `JSONSchemaPropsOrBool`.
-    SchemaOrBool,
-    /// `JSONSchemaPropsOrStringArray`.
-    SchemaOrStringArray,
-}
-
-/// One field of a Go struct.
-#[derive(Debug)]
-pub(super) struct FieldDef {
-    pub json: &'static str,
-    pub ty: Ty,
-    pub omitempty: bool,
-    pub omitzero: bool,
-    pub inline: bool,
-}
-
-/// A Go struct.
-#[derive(Debug)]
-pub(super) struct StructDef {
-    #[allow(dead_code)]
-    pub name: &'static str,
-    pub fields: &'static [FieldDef],
-}
 
 /// The object as clusterctl prints it after converting it through its Go type. Kinds clusterctl
 /// does not convert come back unchanged.
 pub fn go_round_trip(kind: &str, object: &Value) -> Value {
-    match root(kind) {
-        Some(index) => convert(Ty::Struct(index), Some(object)).unwrap_or(Value::Null),
+    let types = GoTypes::get();
+    match types.root(kind) {
+        Some(index) => convert(types, &Ty::Struct(index), Some(object)).unwrap_or(Value::Null),
         None => object.clone(),
     }
 }
 
 /// Converts `input` (absent: `None`) through `ty`; `None` means Go's nil, printed as `null`.
-fn convert(ty: Ty, input: Option<&Value>) -> Option<Value> {
+fn convert(types: &GoTypes, ty: &Ty, input: Option<&Value>) -> Option<Value> {
     let input = input.filter(|v| !v.is_null());
     match ty {
         Ty::Str => Some(
@@ -77,12 +31,12 @@ fn convert(ty: Ty, input: Option<&Value>) -> Option<Value> {
         Ty::Int | Ty::Float => Some(input.cloned().unwrap_or_else(|| Value::from(0))),
         Ty::Bool => Some(input.cloned().unwrap_or(Value::Bool(false))),
         Ty::Bytes | Ty::Raw => input.cloned(),
-        Ty::Ptr(inner) => input.and_then(|v| convert(*inner, Some(v))),
+        Ty::Ptr(inner) => input.and_then(|v| convert(types, inner, Some(v))),
         Ty::Slice(inner) => input.map(|v| match v {
             Value::Array(items) => Value::Array(
                 items
                     .iter()
-                    .map(|i| convert(*inner, Some(i)).unwrap_or(Value::Null))
+                    .map(|i| convert(types, inner, Some(i)).unwrap_or(Value::Null))
                     .collect(),
             ),
             other => other.clone(),
@@ -90,7 +44,12 @@ fn convert(ty: Ty, input: Option<&Value>) -> Option<Value> {
         Ty::Map(inner) => input.map(|v| match v {
             Value::Object(map) => Value::Object(
                 map.iter()
-                    .map(|(k, i)| (k.clone(), convert(*inner, Some(i)).unwrap_or(Value::Null)))
+                    .map(|(k, i)| {
+                        (
+                            k.clone(),
+                            convert(types, inner, Some(i)).unwrap_or(Value::Null),
+                        )
+                    })
                     .collect(),
             ),
             other => other.clone(),
@@ -103,7 +62,7 @@ fn convert(ty: Ty, input: Option<&Value>) -> Option<Value> {
                 None => &empty,
             };
             let mut out = Map::new();
-            convert_struct(index, fields, &mut out);
+            convert_struct(types, *index, fields, &mut out);
             Some(Value::Object(out))
         }
         Ty::Quantity => Some(match input {
@@ -123,48 +82,57 @@ fn convert(ty: Ty, input: Option<&Value>) -> Option<Value> {
             Value::Array(items) => Some(Value::Array(
                 items
                     .iter()
-                    .map(|i| schema(i).unwrap_or(Value::Null))
+                    .map(|i| schema(types, i).unwrap_or(Value::Null))
                     .collect(),
             )),
-            other => schema(other),
+            other => schema(types, other),
         }),
         Ty::SchemaOrBool => input.map(|v| match v {
             Value::Bool(_) => v.clone(),
-            other => schema(other).unwrap_or(Value::Null),
+            other => schema(types, other).unwrap_or(Value::Null),
         }),
         Ty::SchemaOrStringArray => input.and_then(|v| match v {
             Value::Array(items) if items.is_empty() => None,
             Value::Array(_) => Some(v.clone()),
-            other => schema(other),
+            other => schema(types, other),
         }),
     }
 }
 
-fn schema(value: &Value) -> Option<Value> {
-    convert(Ty::Struct(root("JSONSchemaProps")?), Some(value))
+fn schema(types: &GoTypes, value: &Value) -> Option<Value> {
+    convert(
+        types,
+        &Ty::Struct(types.root("JSONSchemaProps")?),
+        Some(value),
+    )
 }
 
-fn convert_struct(index: usize, input: &Map<String, Value>, out: &mut Map<String, Value>) {
-    for field in STRUCTS[index].fields {
+fn convert_struct(
+    types: &GoTypes,
+    index: usize,
+    input: &Map<String, Value>,
+    out: &mut Map<String, Value>,
+) {
+    for field in types.fields(index) {
         if field.inline {
             if let Ty::Struct(inner) = field.ty {
-                convert_struct(inner, input, out);
+                convert_struct(types, inner, input, out);
             }
             continue;
         }
-        let value = convert(field.ty, input.get(field.json));
-        if field.omitempty && is_empty(field.ty, value.as_ref()) {
+        let value = convert(types, &field.ty, input.get(&field.json));
+        if field.omitempty && is_empty(&field.ty, value.as_ref()) {
             continue;
         }
         if field.omitzero && value.is_none() {
             continue;
         }
-        out.insert(field.json.to_string(), value.unwrap_or(Value::Null));
+        out.insert(field.json.clone(), value.unwrap_or(Value::Null));
     }
 }
 
 /// Go's `omitempty` test: zero scalars, nil pointers, empty slices and maps; never structs.
-fn is_empty(ty: Ty, value: Option<&Value>) -> bool {
+fn is_empty(ty: &Ty, value: Option<&Value>) -> bool {
     let Some(value) = value else {
         return true;
     };

@@ -35,8 +35,10 @@ mod parse;
 mod resolve;
 mod scalar;
 mod simple;
+mod simple_lines;
 mod simple_scalar;
 mod timestamp;
+mod writer;
 
 #[cfg(test)]
 mod tests;

@@ -7,9 +7,9 @@
 //! forbid single quotes and blocks. Plain, single- and double-quoted scalars are folded at
 //! the first space past column 80.
 
-use super::emit::{BEST_INDENT, BEST_WIDTH, Emitter, char_width};
 use super::lines::line_breaks;
 use super::resolve::plain_reads_as_string;
+use super::writer::{BEST_INDENT, BEST_WIDTH, Emitter, char_width};
 
 /// How a scalar is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -14,8 +14,8 @@ use std::borrow::Cow;
 use serde_json::{Map, Value};
 
 use super::decode::Scalar;
-use super::lines::line_breaks;
 use super::resolve::{Resolved, resolve_plain};
+use super::simple_lines::{Line, is_line_end, split_lines};
 use super::simple_scalar::{PlainEnd, block_scalar, quoted, scan_plain_line, scan_plain_rest};
 
 /// Nesting this reader follows; deeper documents take the general path.
@@ -42,67 +42,6 @@ pub(super) fn read_document(text: &str) -> Option<Option<Value>> {
         Some(_) => None,
         None => Some(Some(value)),
     }
-}
-
-/// One line of the document, without its `\n`.
-#[derive(Clone, Copy)]
-pub(super) struct Line<'a> {
-    pub(super) text: &'a str,
-    /// Number of leading spaces.
-    pub(super) indent: usize,
-}
-
-impl<'a> Line<'a> {
-    /// The line after its indentation.
-    pub(super) fn content(self) -> &'a str {
-        &self.text[self.indent..]
-    }
-
-    /// Only spaces.
-    pub(super) fn is_empty(self) -> bool {
-        self.indent == self.text.len()
-    }
-
-    /// Only spaces, or a comment.
-    fn is_blank(self) -> bool {
-        self.is_empty() || self.text.as_bytes()[self.indent] == b'#'
-    }
-}
-
-/// The lines of `text`; `None` when a line starts with `...` (document end) or `%`
-/// (directive), or holds a character the general parser treats specially or refuses.
-fn split_lines(text: &str) -> Option<Vec<Line<'_>>> {
-    let mut lines = Vec::with_capacity(text.len() / 32);
-    let mut start = 0;
-    // `read_document` made sure the text ends with a line break, so this sees every line.
-    for end in line_breaks(text) {
-        let text = &text[start..end];
-        start = end + 1;
-        let indent = text.bytes().take_while(|&c| c == b' ').count();
-        let rest = &text.as_bytes()[indent..];
-        // Not short-circuiting, so that it compiles to a vectorised loop.
-        let all_printable_ascii = rest
-            .iter()
-            .fold(true, |ok, &c| ok & (c.wrapping_sub(b' ') < 0x5F));
-        if !all_printable_ascii && !has_only_plain_characters(&text[indent..]) {
-            return None;
-        }
-        if text.starts_with("...") || text.starts_with('%') {
-            return None;
-        }
-        lines.push(Line { text, indent });
-    }
-    Some(lines)
-}
-
-/// True when `text` has no character the general parser treats specially or refuses:
-/// control characters other than tab (so no CR), DEL, C1 controls (NEL among them),
-/// U+2028/U+2029, byte order marks, U+FFFE and U+FFFF.
-fn has_only_plain_characters(text: &str) -> bool {
-    !text.chars().any(|c| {
-        matches!(c, '\0'..='\u{8}' | '\n'..='\u{1f}' | '\u{7f}'..='\u{9f}' | '\u{2028}' | '\u{2029}'
-            | '\u{feff}' | '\u{fffe}' | '\u{ffff}')
-    })
 }
 
 /// Which collection a value belongs to.
@@ -364,12 +303,6 @@ impl<'a> Reader<'a> {
 /// One more level of nesting, or `None` past [`MAX_NESTING`].
 fn deeper(depth: usize) -> Option<usize> {
     (depth < MAX_NESTING).then_some(depth + 1)
-}
-
-/// Whether `rest` of a line holds only spaces and maybe a comment after at least one.
-pub(super) fn is_line_end(rest: &str) -> bool {
-    let comment = rest.trim_start_matches(' ');
-    comment.is_empty() || (comment.starts_with('#') && comment.len() < rest.len())
 }
 
 /// Whether a line's content is a `-` sequence entry.

@@ -2,7 +2,7 @@
 //! and folded, each read the way serde-saphyr's scanner reads them, or refused (`None`)
 //! where the scanner would report an error or the rules get subtle.
 
-use super::simple::{Line, is_line_end};
+use super::simple_lines::{Line, is_line_end};
 
 /// What ends a plain scalar on its line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

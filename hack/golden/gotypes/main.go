@@ -1,19 +1,17 @@
-// Command gotypes writes src/components/go_types.rs: the JSON shape (field names, omitempty,
+// Command gotypes writes src/components/go_types.txt: the JSON shape (field names, omitempty,
 // inline members, element types) of the Kubernetes Go types clusterctl converts provider
 // objects through (apps/v1 Deployment and DaemonSet, rbac/v1 bindings, admissionregistration/v1
 // webhook configurations, apiextensions/v1 CustomResourceDefinition). capictl replays that
-// conversion so that `generate provider` prints what clusterctl prints.
+// conversion so that `generate provider` prints what clusterctl prints; the format is
+// described in the header written below and parsed by src/components/go_types.rs.
 //
-// Regenerate from the repository root with:
-//
-//	(cd hack/golden/gotypes && go run .) > src/components/go_types.rs && cargo fmt
+// Regenerate from the repository root with hack/gen-go-types.sh.
 package main
 
 import (
 	"fmt"
 	"os"
 	"reflect"
-	"sort"
 	"strings"
 
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
@@ -24,16 +22,16 @@ import (
 
 // Types whose JSON form is produced by a custom marshaler; capictl handles each by name.
 var custom = map[string]string{
-	"k8s.io/apimachinery/pkg/api/resource.Quantity":                                   "Quantity",
-	"k8s.io/apimachinery/pkg/util/intstr.IntOrString":                                 "IntOrString",
-	"k8s.io/apimachinery/pkg/apis/meta/v1.Time":                                       "Time",
-	"k8s.io/apimachinery/pkg/apis/meta/v1.MicroTime":                                  "Time",
-	"k8s.io/apimachinery/pkg/apis/meta/v1.Duration":                                   "Raw",
-	"k8s.io/apimachinery/pkg/apis/meta/v1.FieldsV1":                                   "Raw",
-	"k8s.io/apimachinery/pkg/runtime.RawExtension":                                    "Raw",
-	"k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1.JSON":                   "Raw",
-	"k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1.JSONSchemaPropsOrArray":  "SchemaOrArray",
-	"k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1.JSONSchemaPropsOrBool":   "SchemaOrBool",
+	"k8s.io/apimachinery/pkg/api/resource.Quantity":                                         "Quantity",
+	"k8s.io/apimachinery/pkg/util/intstr.IntOrString":                                       "IntOrString",
+	"k8s.io/apimachinery/pkg/apis/meta/v1.Time":                                             "Time",
+	"k8s.io/apimachinery/pkg/apis/meta/v1.MicroTime":                                        "Time",
+	"k8s.io/apimachinery/pkg/apis/meta/v1.Duration":                                         "Raw",
+	"k8s.io/apimachinery/pkg/apis/meta/v1.FieldsV1":                                         "Raw",
+	"k8s.io/apimachinery/pkg/runtime.RawExtension":                                          "Raw",
+	"k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1.JSON":                         "Raw",
+	"k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1.JSONSchemaPropsOrArray":       "SchemaOrArray",
+	"k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1.JSONSchemaPropsOrBool":        "SchemaOrBool",
 	"k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1.JSONSchemaPropsOrStringArray": "SchemaOrStringArray",
 }
 
@@ -95,89 +93,148 @@ func fields(t reflect.Type) []reflect.StructField {
 	return out
 }
 
+// structName names a struct by the last two elements of its package path and its type name
+// (core/v1.PodSpec): short, and unique where t.String() is not (v1.ServiceReference exists in
+// both admissionregistration/v1 and apiextensions/v1).
+func structName(t reflect.Type) string {
+	parts := strings.Split(t.PkgPath(), "/")
+	if len(parts) > 2 {
+		parts = parts[len(parts)-2:]
+	}
+	return strings.Join(parts, "/") + "." + t.Name()
+}
+
 func ty(t reflect.Type) string {
 	if c, ok := custom[fullName(t)]; ok {
-		return "Ty::" + c
+		return c
 	}
 	switch t.Kind() {
 	case reflect.String:
-		return "Ty::Str"
+		return "string"
 	case reflect.Bool:
-		return "Ty::Bool"
+		return "bool"
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
 		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		return "Ty::Int"
+		return "int"
 	case reflect.Float32, reflect.Float64:
-		return "Ty::Float"
+		return "float"
 	case reflect.Ptr:
-		return "Ty::Ptr(&" + ty(t.Elem()) + ")"
+		return "*" + ty(t.Elem())
 	case reflect.Slice:
 		if t.Elem().Kind() == reflect.Uint8 {
-			return "Ty::Bytes"
+			return "bytes"
 		}
-		return "Ty::Slice(&" + ty(t.Elem()) + ")"
+		return "[]" + ty(t.Elem())
 	case reflect.Map:
-		return "Ty::Map(&" + ty(t.Elem()) + ")"
+		if t.Key().Kind() != reflect.String {
+			panic("map with non-string keys in " + t.String())
+		}
+		return "map[string]" + ty(t.Elem())
 	case reflect.Struct:
-		return fmt.Sprintf("Ty::Struct(%d)", index[t])
+		return structName(t)
 	case reflect.Interface:
-		return "Ty::Raw"
+		return "Raw"
 	}
 	panic("unsupported kind " + t.Kind().String() + " in " + t.String())
 }
+
+// field is one line of a struct's block: JSON name, type, tag options.
+type field struct{ name, ty, options string }
+
+func structFields(t reflect.Type) []field {
+	var out []field
+	for _, f := range fields(t) {
+		parts := strings.Split(f.Tag.Get("json"), ",")
+		name := parts[0]
+		if name == "-" {
+			continue
+		}
+		omitempty, omitzero, inline := false, false, false
+		for _, p := range parts[1:] {
+			switch p {
+			case "omitempty":
+				omitempty = true
+			case "omitzero":
+				omitzero = true
+			case "inline":
+				inline = true
+			}
+		}
+		if f.Anonymous && name == "" {
+			inline = true
+		}
+		if name == "" && !inline {
+			name = f.Name
+		}
+		if inline {
+			if name != "" {
+				panic("inline field with a JSON name in " + t.String())
+			}
+			name = "-"
+		}
+		if strings.ContainsAny(name, " \t#") {
+			panic("JSON name " + name + " in " + t.String() + " does not fit the table")
+		}
+		var options []string
+		if omitempty {
+			options = append(options, "omitempty")
+		}
+		if omitzero {
+			options = append(options, "omitzero")
+		}
+		if inline {
+			options = append(options, "inline")
+		}
+		out = append(out, field{name, ty(f.Type), strings.Join(options, " ")})
+	}
+	return out
+}
+
+const header = `# Generated by hack/gen-go-types.sh (hack/golden/gotypes, k8s.io/api v0.35.4: the version
+# clusterctl v1.13.5 builds with); do not edit. The JSON shape of the Go types clusterctl
+# round-trips provider objects through, read by src/components/go_types.rs.
+#
+# "root KIND STRUCT": objects of KIND convert through STRUCT. "struct NAME" opens a struct
+# (NAME: the last two elements of its Go package path and its type name); each indented line
+# below it is one field: its JSON name ("-" for an inline member), its type and its json tag
+# options (omitempty, omitzero, inline). A type is a struct NAME, *T, []T, map[string]T, or one
+# of string, int, float, bool, bytes ([]byte), Quantity, IntOrString, Time, Raw (printed from
+# raw JSON), SchemaOrArray, SchemaOrBool, SchemaOrStringArray.
+`
 
 func main() {
 	for _, r := range roots {
 		register(r.t)
 	}
-	var b strings.Builder
-	b.WriteString("//! Generated by hack/golden/gotypes (k8s.io/api v0.35.4, the version clusterctl v1.13.5 builds\n")
-	b.WriteString("//! with); do not edit. The JSON shape of the Go types clusterctl round-trips provider objects\n")
-	b.WriteString("//! through, used by `normalize.rs` to reproduce that round trip.\n\n")
-	b.WriteString("use super::normalize::{FieldDef, StructDef, Ty};\n\n")
-	b.WriteString("/// Index into [`STRUCTS`] of each root kind.\n")
-	names := make([]string, 0, len(roots))
-	for _, r := range roots {
-		names = append(names, r.name)
-	}
-	sort.Strings(names)
-	b.WriteString("pub(super) fn root(kind: &str) -> Option<usize> {\n    match kind {\n")
-	for _, r := range roots {
-		fmt.Fprintf(&b, "        %q => Some(%d),\n", r.name, index[r.t])
-	}
-	b.WriteString("        _ => None,\n    }\n}\n\n")
-	b.WriteString("/// Every struct reachable from the roots.\n")
-	b.WriteString("pub(super) static STRUCTS: &[StructDef] = &[\n")
-	for i, t := range structs {
-		fmt.Fprintf(&b, "    // %d\n    StructDef {\n        name: %q,\n        fields: &[\n", i, t.String())
-		for _, f := range fields(t) {
-			tag := f.Tag.Get("json")
-			parts := strings.Split(tag, ",")
-			name := parts[0]
-			if name == "-" {
-				continue
-			}
-			omitempty, omitzero, inline := false, false, false
-			for _, p := range parts[1:] {
-				switch p {
-				case "omitempty":
-					omitempty = true
-				case "omitzero":
-					omitzero = true
-				case "inline":
-					inline = true
-				}
-			}
-			if f.Anonymous && name == "" {
-				inline = true
-			}
-			if name == "" && !inline {
-				name = f.Name
-			}
-			fmt.Fprintf(&b, "            FieldDef { json: %q, ty: %s, omitempty: %t, omitzero: %t, inline: %t },\n", name, ty(f.Type), omitempty, omitzero, inline)
+	seen := map[string]bool{}
+	for _, t := range structs {
+		if seen[structName(t)] {
+			panic("two structs named " + structName(t))
 		}
-		b.WriteString("        ],\n    },\n")
+		seen[structName(t)] = true
 	}
-	b.WriteString("];\n")
+	var b strings.Builder
+	b.WriteString(header)
+	b.WriteString("\n")
+	width := 0
+	for _, r := range roots {
+		width = max(width, len(r.name))
+	}
+	for _, r := range roots {
+		fmt.Fprintf(&b, "root %-*s %s\n", width, r.name, structName(r.t))
+	}
+	for _, t := range structs {
+		fmt.Fprintf(&b, "\nstruct %s\n", structName(t))
+		fs := structFields(t)
+		nameWidth, tyWidth := 0, 0
+		for _, f := range fs {
+			nameWidth = max(nameWidth, len(f.name))
+			tyWidth = max(tyWidth, len(f.ty))
+		}
+		for _, f := range fs {
+			line := fmt.Sprintf("  %-*s %-*s %s", nameWidth, f.name, tyWidth, f.ty, f.options)
+			b.WriteString(strings.TrimRight(line, " ") + "\n")
+		}
+	}
 	os.Stdout.WriteString(b.String())
 }
