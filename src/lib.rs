@@ -3,7 +3,29 @@
 //! inventory, with provider manifests fetched through a disk cache.
 //!
 //! The library is the whole tool; the `capictl` binary is a thin command-line front end over
-//! [`Client`]. Start there:
+//! [`Client`]. Every operation is a method of [`Client`] that takes one options value:
+//!
+//! | command | method | options |
+//! |---|---|---|
+//! | `init` | [`Client::init`] | [`InitOptions`] |
+//! | `init list-images` | [`Client::init_images`] | [`InitOptions`] |
+//! | `upgrade plan` | [`Client::upgrade_plan`], [`Client::cert_manager_upgrade_plan`] | [`UpgradePlanOptions`] |
+//! | `upgrade apply` | [`Client::upgrade_apply`] | [`UpgradeApplyOptions`] |
+//! | `delete` | [`Client::delete`] (and [`Client::delete_selection`] to preview) | [`DeleteOptions`] |
+//! | `generate cluster` | [`Client::generate_cluster`] | [`GenerateClusterOptions`] |
+//! | `generate provider` | [`Client::generate_provider`] | [`GenerateProviderOptions`] |
+//! | `generate yaml` | [`Client::process_yaml`] | [`ProcessYamlOptions`] |
+//! | `config repositories` | [`Client::repositories`] | the loaded [`Config`] |
+//! | `cache ls\|prune\|clear` | [`fetch::Cache`] | [`fetch::FetchOptions`] |
+//!
+//! Not yet in this version (tracked as issues): `move` (its object graph is [`graph`]),
+//! `mirror`, `describe cluster`, `get kubeconfig` and `alpha rollout`.
+//!
+//! The layers under the operations, lowest first: [`yaml`], [`template`], [`version`],
+//! [`object`], [`provider`] and [`progress`]; [`fetch`]; [`config`]; then [`repository`],
+//! [`components`], [`cluster`] and [`graph`]; then [`ops`]. Each depends only on the layers
+//! below it (`tests/layers.rs` checks this; `docs/architecture.md` draws it). Errors are one
+//! [`Error`] that wraps each layer's and each operation's typed error.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), capictl::Error> {
@@ -53,7 +75,7 @@ pub use ops::upgrade::{
     UpgradeReport, UpgradedProvider,
 };
 pub use progress::{NoProgress, Progress, ProgressEvent};
-pub use provider::{ProviderRef, ProviderType};
+pub use provider::{ProviderRef, ProviderSelection, ProviderType};
 
 /// How to build a [`Client`].
 #[derive(Debug, Clone)]

@@ -142,3 +142,12 @@ pub fn is_cluster_scoped_kind(kind: &str) -> bool {
             | "RuntimeClass"
     )
 }
+/// A CustomResourceDefinition's `spec.group` and `spec.names.kind`, empty when missing.
+pub fn crd_group_kind(crd: &Value) -> (&str, &str) {
+    let text = |path: &[&str]| {
+        get_path(crd, path)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+    };
+    (text(&["spec", "group"]), text(&["spec", "names", "kind"]))
+}

@@ -126,27 +126,67 @@ pub fn manifest_label(name: &str, provider_type: ProviderType) -> String {
     format!("{}{}", provider_type.label_prefix(), name)
 }
 
-/// The provider flags of a command (`--core`, then `--bootstrap`, `--control-plane`,
-/// `--infrastructure`, `--ipam`, `--runtime-extension`, `--addon`) as `(type, reference)`
-/// pairs in clusterctl's order, empty references left out.
-pub fn flag_refs<'a>(
-    core: Option<&'a str>,
-    others: [&'a [String]; 6],
-) -> Vec<(ProviderType, &'a str)> {
-    let mut refs: Vec<(ProviderType, &str)> = core
-        .filter(|c| !c.is_empty())
-        .map(|c| (ProviderType::Core, c))
-        .into_iter()
-        .collect();
-    // `ALL` starts with the core type; the others follow in flag order.
-    for (t, list) in ProviderType::ALL[1..].iter().copied().zip(others) {
-        refs.extend(
-            list.iter()
-                .filter(|s| !s.is_empty())
-                .map(|s| (t, s.as_str())),
-        );
+/// The providers a command names with its flags (`--core`, `--bootstrap`, `--control-plane`,
+/// `--infrastructure`, `--ipam`, `--runtime-extension`, `--addon`): one value shared by `init`,
+/// `upgrade apply` and `delete`. The references are kept in clusterctl's order (core first,
+/// then the types in flag order, each type in the order given), whatever order they are added
+/// in; empty references are left out.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProviderSelection(Vec<(ProviderType, String)>);
+
+impl ProviderSelection {
+    /// The selection of a command line: `--core` and the six other flags in flag order.
+    pub fn from_flags(core: Option<&str>, others: [&[String]; 6]) -> ProviderSelection {
+        let mut selection = ProviderSelection::default();
+        if let Some(core) = core {
+            selection.push(ProviderType::Core, core);
+        }
+        // `ALL` starts with the core type; the others follow in flag order.
+        for (t, list) in ProviderType::ALL[1..].iter().copied().zip(others) {
+            for reference in list {
+                selection.push(t, reference);
+            }
+        }
+        selection
     }
-    refs
+
+    /// Adds a reference after those of its type and of the types before it.
+    pub fn push(&mut self, provider_type: ProviderType, reference: &str) {
+        if reference.is_empty() {
+            return;
+        }
+        let at = self
+            .0
+            .iter()
+            .position(|(t, _)| t.order() > provider_type.order())
+            .unwrap_or(self.0.len());
+        self.0.insert(at, (provider_type, reference.to_string()));
+    }
+
+    /// Whether some reference of `provider_type` was given.
+    pub fn has(&self, provider_type: ProviderType) -> bool {
+        self.0.iter().any(|(t, _)| *t == provider_type)
+    }
+
+    /// Whether no provider was named.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// `(type, reference)` in clusterctl's order.
+    pub fn iter(&self) -> impl Iterator<Item = (ProviderType, &str)> {
+        self.0.iter().map(|(t, r)| (*t, r.as_str()))
+    }
+}
+
+impl<S: AsRef<str>> FromIterator<(ProviderType, S)> for ProviderSelection {
+    fn from_iter<I: IntoIterator<Item = (ProviderType, S)>>(iter: I) -> ProviderSelection {
+        let mut selection = ProviderSelection::default();
+        for (t, reference) in iter {
+            selection.push(t, reference.as_ref());
+        }
+        selection
+    }
 }
 
 /// The Cluster API contract this version of capictl implements.

@@ -142,6 +142,23 @@ pub struct ProviderFlags {
     pub addon: Vec<String>,
 }
 
+impl ProviderFlags {
+    /// The flags as the library's one provider selection.
+    pub fn selection(&self) -> capictl::ProviderSelection {
+        capictl::ProviderSelection::from_flags(
+            Some(&self.core),
+            [
+                &self.bootstrap,
+                &self.control_plane,
+                &self.infrastructure,
+                &self.ipam,
+                &self.runtime_extension,
+                &self.addon,
+            ],
+        )
+    }
+}
+
 /// `delete`.
 #[derive(Debug, Args)]
 pub struct DeleteArgs {

@@ -8,20 +8,7 @@ use crate::confirm;
 pub async fn run(client: &Client, args: DeleteArgs) -> anyhow::Result<()> {
     let options = DeleteOptions {
         kubeconfig: args.cluster.selector(),
-        providers: capictl::provider::flag_refs(
-            Some(&args.providers.core),
-            [
-                &args.providers.bootstrap,
-                &args.providers.control_plane,
-                &args.providers.infrastructure,
-                &args.providers.ipam,
-                &args.providers.runtime_extension,
-                &args.providers.addon,
-            ],
-        )
-        .into_iter()
-        .map(|(t, r)| (t, r.to_string()))
-        .collect(),
+        providers: args.providers.selection(),
         all: args.all,
         include_namespace: args.include_namespace,
         include_crd: args.include_crd,

@@ -112,13 +112,7 @@ pub async fn apply(client: &Client, args: UpgradeApplyArgs) -> anyhow::Result<()
     let options = UpgradeApplyOptions {
         kubeconfig: args.cluster.selector(),
         contract: (!args.contract.is_empty()).then(|| args.contract.clone()),
-        core: (!flags.core.is_empty()).then(|| flags.core.clone()),
-        bootstrap: flags.bootstrap.clone(),
-        control_plane: flags.control_plane.clone(),
-        infrastructure: flags.infrastructure.clone(),
-        ipam: flags.ipam.clone(),
-        runtime_extension: flags.runtime_extension.clone(),
-        addon: flags.addon.clone(),
+        providers: flags.selection(),
         wait_providers: args.wait_providers,
         wait_provider_timeout: Duration::from_secs(args.wait_provider_timeout),
     };

@@ -259,9 +259,9 @@ impl ManagementCluster {
                 Err(e) => return Err(e),
             }
         }
-        Err(ClusterError::InvalidObject(format!(
-            "failed to take over the fields clusterctl owns in {r}: the object keeps changing"
-        )))
+        Err(ClusterError::KeepsChanging {
+            object: r.to_string(),
+        })
     }
 }
 
@@ -277,11 +277,12 @@ fn check_applicable(obj: &Value, index: usize, subject: &str) -> Result<(), Clus
         None
     };
     match missing {
-        Some(field) => Err(ClusterError::InvalidObject(format!(
-            "object #{} of {subject} ({}) has no {field}; fix the manifest",
-            index + 1,
-            object::describe(obj).trim()
-        ))),
+        Some(field) => Err(ClusterError::MissingField {
+            number: index + 1,
+            subject: subject.to_string(),
+            object: object::describe(obj).trim().to_string(),
+            field,
+        }),
         None => Ok(()),
     }
 }

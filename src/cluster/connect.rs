@@ -45,6 +45,15 @@ impl ManagementCluster {
         env: &Env,
     ) -> Result<ManagementCluster, ClusterError> {
         let loaded = LoadedKubeconfig::load(selector, env)?;
+        ManagementCluster::connect_loaded(&loaded, selector).await
+    }
+
+    /// [`ManagementCluster::connect`] with a kubeconfig already loaded, for callers that
+    /// read it for other reasons first (`generate cluster`'s namespace default).
+    pub async fn connect_loaded(
+        loaded: &LoadedKubeconfig,
+        selector: &KubeconfigSelector,
+    ) -> Result<ManagementCluster, ClusterError> {
         loaded.check_usable(selector)?;
         let context = loaded.context_name(selector).to_string();
         let current_namespace = loaded.current_namespace(selector)?;

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use super::backoff::{Backoff, retry};
 use super::connect::ManagementCluster;
 use super::error::{ApiFailure, ClusterError, FailureKind};
-use super::objects::ObjectRef;
+use super::objects::{ObjectRef, build_error};
 use crate::object;
 
 /// The version a CRD stores its objects at (`spec.versions[].storage`).
@@ -44,9 +44,10 @@ impl ManagementCluster {
             return Ok(false);
         };
         if !served_versions(new_crd).contains(&storage) {
-            return Err(ClusterError::InvalidObject(format!(
-                "unable to upgrade CRD {name:?} because the new CRD does not contain the storage version {storage:?} of the current CRD, thus not allowing CR migration"
-            )));
+            return Err(ClusterError::StorageVersionDropped {
+                name: name.to_string(),
+                storage,
+            });
         }
         let stored: Vec<&str> = object::get_path(&current, &["status", "storedVersions"])
             .and_then(Value::as_array)
@@ -57,16 +58,7 @@ impl ManagementCluster {
         if stored == [storage.as_str()] {
             return Ok(false);
         }
-        let spec = current.get("spec");
-        let group = spec
-            .and_then(|s| s.get("group"))
-            .and_then(Value::as_str)
-            .unwrap_or_default();
-        let kind = spec
-            .and_then(|s| s.get("names"))
-            .and_then(|n| n.get("kind"))
-            .and_then(Value::as_str)
-            .unwrap_or_default();
+        let (group, kind) = object::crd_group_kind(&current);
         self.learn_crd(&current);
         let api_version = format!("{group}/{storage}");
         tracing::info!(crd = name, storage_version = %storage, "Migrating CRs, this operation may take a while...");
@@ -95,9 +87,7 @@ impl ManagementCluster {
         let result = retry(Backoff::CRD_MIGRATION, || async {
             let req = Request::new(rt.url_path(&r.namespace))
                 .replace(&r.name, &PostParams::default(), body.clone())
-                .map_err(|e| {
-                    ClusterError::InvalidObject(format!("failed to build a request: {e}"))
-                })?;
+                .map_err(|e| build_error("failed to build a request", e))?;
             self.client()
                 .request::<Value>(req)
                 .await
@@ -134,9 +124,7 @@ impl ManagementCluster {
                     &PatchParams::default(),
                     &kube::core::params::Patch::Merge(&patch),
                 )
-                .map_err(|e| {
-                    ClusterError::InvalidObject(format!("failed to build a request: {e}"))
-                })?;
+                .map_err(|e| build_error("failed to build a request", e))?;
             self.client()
                 .request::<Value>(req)
                 .await

@@ -98,9 +98,58 @@ pub enum ClusterError {
         /// The `type` field.
         type_name: String,
     },
-    /// An object of a manifest cannot be applied as it is.
-    #[error("{0}")]
-    InvalidObject(String),
+    /// An object of a manifest lacks a field every object needs.
+    #[error("object #{number} of {subject} ({object}) has no {field}; fix the manifest")]
+    MissingField {
+        /// Its position in the manifest, from 1.
+        number: usize,
+        /// The manifest (`provider "infrastructure-docker"`).
+        subject: String,
+        /// The object as far as it is described.
+        object: String,
+        /// The missing field.
+        field: &'static str,
+    },
+    /// A request could not be built (a name or body the client refuses).
+    #[error("{action}: {source}")]
+    BuildRequest {
+        /// What was being done.
+        action: String,
+        /// The client's reason.
+        #[source]
+        source: kube::core::request::Error,
+    },
+    /// The API server serves no such kind.
+    #[error(
+        "no matches for kind {kind:?} in version {api_version:?}: the API server does not serve this kind; install the CustomResourceDefinition that defines it first"
+    )]
+    KindNotServed {
+        /// The kind.
+        kind: String,
+        /// Its `group/version`.
+        api_version: String,
+    },
+    /// An object changed under every attempt to take over clusterctl's fields.
+    #[error(
+        "failed to take over the fields clusterctl owns in {object}: the object keeps changing"
+    )]
+    KeepsChanging {
+        /// The object.
+        object: String,
+    },
+    /// A new CRD no longer serves the version its objects are stored in.
+    #[error(
+        "unable to upgrade CRD {name:?} because the new CRD does not contain the storage version {storage:?} of the current CRD, thus not allowing CR migration"
+    )]
+    StorageVersionDropped {
+        /// The CRD's name.
+        name: String,
+        /// The version its objects are stored in.
+        storage: String,
+    },
+    /// The Cluster API CRD carries no contract label.
+    #[error("failed to check Cluster API version")]
+    ContractUnknown,
     /// cert-manager's readiness test kept failing.
     #[error(
         "cert-manager is not available after {}: {source}; check the cert-manager Pods (kubectl -n cert-manager get pods)",

@@ -277,9 +277,7 @@ impl ManagementCluster {
                 expected: crate::provider::CURRENT_CONTRACT.into(),
                 detected: name,
             }),
-            None => Err(ClusterError::InvalidObject(
-                "failed to check Cluster API version".into(),
-            )),
+            None => Err(ClusterError::ContractUnknown),
         }
     }
 

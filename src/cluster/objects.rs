@@ -89,8 +89,11 @@ fn api_error(action: impl Into<String>, e: kube::Error) -> ClusterError {
     }
 }
 
-fn build_error(action: &str, e: kube::core::request::Error) -> ClusterError {
-    ClusterError::InvalidObject(format!("{action}: {e}"))
+pub(super) fn build_error(action: &str, e: kube::core::request::Error) -> ClusterError {
+    ClusterError::BuildRequest {
+        action: action.to_string(),
+        source: e,
+    }
 }
 
 impl ManagementCluster {

@@ -284,11 +284,11 @@ impl ResourceResolver {
             }
         }
         drop(discovered);
-        self.cached(api_version, kind).ok_or_else(|| {
-            ClusterError::InvalidObject(format!(
-                "no matches for kind {kind:?} in version {api_version:?}: the API server does not serve this kind; install the CustomResourceDefinition that defines it first"
-            ))
-        })
+        self.cached(api_version, kind)
+            .ok_or_else(|| ClusterError::KindNotServed {
+                kind: kind.to_string(),
+                api_version: api_version.to_string(),
+            })
     }
 
     /// Forgets what discovery said about `api_version` (after the server stopped serving a

@@ -44,26 +44,13 @@ impl ManagementCluster {
         name: &str,
         timeout: Duration,
     ) -> Result<(), ClusterError> {
-        let r = ObjectRef::new("apps/v1", "Deployment", namespace, name);
-        let deadline = Instant::now() + timeout;
-        loop {
-            if let Some(d) = self.get(&r).await?
-                && deployment_available(&d)
-            {
-                return Ok(());
-            }
-            if Instant::now() + DEPLOYMENT_POLL_INTERVAL > deadline {
-                return Err(ClusterError::NotReady {
-                    what: format!("deployment {name:?}"),
-                    after: timeout,
-                });
-            }
-            tokio::time::sleep(DEPLOYMENT_POLL_INTERVAL).await;
-        }
+        self.poll_deployment(namespace, name, timeout, |d| match d {
+            Some(d) if deployment_available(d) => None,
+            _ => Some(format!("deployment {name:?}")),
+        })
+        .await
     }
-}
 
-impl ManagementCluster {
     /// Polls the Deployment `namespace/name` until its status reports no replica (or it is
     /// gone), or `timeout` passes.
     pub async fn wait_deployment_scaled_down(
@@ -72,21 +59,35 @@ impl ManagementCluster {
         name: &str,
         timeout: Duration,
     ) -> Result<(), ClusterError> {
+        self.poll_deployment(namespace, name, timeout, |d| {
+            let replicas = d
+                .and_then(|d| crate::object::get_path(d, &["status", "replicas"]))
+                .and_then(Value::as_i64)
+                .unwrap_or(0);
+            (replicas != 0).then(|| format!("deployment {name:?} (still {replicas} replicas)"))
+        })
+        .await
+    }
+
+    /// Reads the Deployment every [`DEPLOYMENT_POLL_INTERVAL`] until `pending` (given the
+    /// Deployment, or `None` when it does not exist) returns `None`; on timeout the error
+    /// names what `pending` last described.
+    async fn poll_deployment(
+        &self,
+        namespace: &str,
+        name: &str,
+        timeout: Duration,
+        pending: impl Fn(Option<&Value>) -> Option<String>,
+    ) -> Result<(), ClusterError> {
         let r = ObjectRef::new("apps/v1", "Deployment", namespace, name);
         let deadline = Instant::now() + timeout;
         loop {
-            let replicas = match self.get(&r).await? {
-                None => 0,
-                Some(d) => crate::object::get_path(&d, &["status", "replicas"])
-                    .and_then(Value::as_i64)
-                    .unwrap_or(0),
-            };
-            if replicas == 0 {
+            let Some(what) = pending(self.get(&r).await?.as_ref()) else {
                 return Ok(());
-            }
+            };
             if Instant::now() + DEPLOYMENT_POLL_INTERVAL > deadline {
                 return Err(ClusterError::NotReady {
-                    what: format!("deployment {name:?} (still {replicas} replicas)"),
+                    what,
                     after: timeout,
                 });
             }

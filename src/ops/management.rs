@@ -2,6 +2,8 @@
 //! infrastructure provider and its version, from the inventory) and whether Cluster API is
 //! installed, connecting lazily so that commands given everything never touch it.
 
+use tokio::sync::OnceCell;
+
 use crate::Client;
 use crate::cluster::ManagementCluster;
 use crate::cluster::inventory;
@@ -16,6 +18,8 @@ pub(crate) struct Management<'a> {
     client: &'a Client,
     selector: &'a KubeconfigSelector,
     pub(crate) kubeconfig: LoadedKubeconfig,
+    /// One connection for every question of the run, made on the first.
+    cluster: OnceCell<ManagementCluster>,
 }
 
 impl<'a> Management<'a> {
@@ -28,6 +32,7 @@ impl<'a> Management<'a> {
             client,
             selector,
             kubeconfig,
+            cluster: OnceCell::new(),
         }
     }
 
@@ -36,8 +41,13 @@ impl<'a> Management<'a> {
         Ok(self.kubeconfig.check_usable(self.selector)?)
     }
 
+    /// The connection, made once from the kubeconfig already loaded.
     pub(crate) async fn connect(&self) -> Result<ManagementCluster, Error> {
-        Ok(ManagementCluster::connect(self.selector, self.client.config().env()).await?)
+        let cluster = self
+            .cluster
+            .get_or_try_init(|| ManagementCluster::connect_loaded(&self.kubeconfig, self.selector))
+            .await?;
+        Ok(cluster.clone())
     }
 
     /// The single infrastructure provider of the inventory.

@@ -14,7 +14,7 @@ use crate::cluster::{ManagementCluster, ObjectRef};
 use crate::error::Error;
 use crate::object;
 use crate::provider::{
-    CLUSTERCTL_LABEL, PROVIDER_NAME_LABEL, ProviderRef, ProviderType, manifest_label,
+    CLUSTERCTL_LABEL, PROVIDER_NAME_LABEL, ProviderRef, ProviderSelection, manifest_label,
 };
 
 /// What to delete and how far (`delete`'s flags).
@@ -23,7 +23,7 @@ pub struct DeleteOptions {
     /// The management cluster.
     pub kubeconfig: crate::KubeconfigSelector,
     /// `name[:version]` per type (`--core`, `--infrastructure`, ...).
-    pub providers: Vec<(ProviderType, String)>,
+    pub providers: ProviderSelection,
     /// `--all`: every provider of the inventory.
     pub all: bool,
     /// `--include-namespace`: delete each provider's namespace too.
@@ -80,7 +80,7 @@ pub fn objects_to_delete<'a>(
 impl DeleteOptions {
     /// clusterctl's flag validation: `--all` or provider flags, not both, not neither.
     pub fn validate(&self) -> Result<(), DeleteError> {
-        let named = self.providers.iter().any(|(_, t)| !t.is_empty());
+        let named = !self.providers.is_empty();
         match (self.all, named) {
             (true, true) => Err(DeleteError::AllWithProviders),
             (false, false) => Err(DeleteError::NothingSelected),
@@ -156,12 +156,12 @@ fn select_providers(
         return Ok(inventory.to_vec());
     }
     let mut selected = Vec::new();
-    for (provider_type, text) in options.providers.iter().filter(|(_, t)| !t.is_empty()) {
+    for (provider_type, text) in options.providers.iter() {
         let reference: ProviderRef = text.parse()?;
         let matching: Vec<&InventoryEntry> = inventory
             .iter()
             .filter(|e| {
-                e.provider_name == reference.name && e.provider_type() == Some(*provider_type)
+                e.provider_name == reference.name && e.provider_type() == Some(provider_type)
             })
             .collect();
         let namespaces: std::collections::BTreeSet<&str> =
@@ -184,7 +184,7 @@ fn select_providers(
                 .into());
             }
         }
-        if entry.manifest_label() != manifest_label(&reference.name, *provider_type) {
+        if entry.manifest_label() != manifest_label(&reference.name, provider_type) {
             return Err(DeleteError::NamespaceUnknown {
                 provider: reference.name,
             }
@@ -213,16 +213,7 @@ async fn check_no_custom_resources(
         .await?;
     let mut with_objects = Vec::new();
     for crd in &crds {
-        let spec = crd.get("spec");
-        let group = spec
-            .and_then(|s| s.get("group"))
-            .and_then(Value::as_str)
-            .unwrap_or_default();
-        let kind = spec
-            .and_then(|s| s.get("names"))
-            .and_then(|n| n.get("kind"))
-            .and_then(Value::as_str)
-            .unwrap_or_default();
+        let (group, kind) = object::crd_group_kind(crd);
         let storage = crate::cluster::storage_version(crd).unwrap_or_default();
         cluster.learn_crd(crd);
         let objects = cluster
@@ -277,6 +268,7 @@ pub async fn delete_provider(
 
 #[cfg(test)]
 mod tests {
+    use crate::provider::ProviderType;
     use serde_json::json;
 
     use super::*;

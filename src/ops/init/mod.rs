@@ -32,7 +32,7 @@ use crate::config::ProviderConfig;
 use crate::error::{Error, ResultExt};
 use crate::object;
 use crate::progress::{Progress, ProgressEvent};
-use crate::provider::{ProviderRef, ProviderType};
+use crate::provider::{ProviderRef, ProviderSelection, ProviderType};
 use crate::repository::ProviderRepository;
 
 /// The provider name that means "none" (`--bootstrap -`).
@@ -45,20 +45,8 @@ pub const DEFAULT_WAIT_PROVIDER_TIMEOUT: Duration = Duration::from_secs(300);
 pub struct InitOptions {
     /// The management cluster.
     pub kubeconfig: crate::KubeconfigSelector,
-    /// `--core`: `name[:version]`.
-    pub core: Option<String>,
-    /// `--bootstrap`.
-    pub bootstrap: Vec<String>,
-    /// `--control-plane`.
-    pub control_plane: Vec<String>,
-    /// `--infrastructure`.
-    pub infrastructure: Vec<String>,
-    /// `--ipam`.
-    pub ipam: Vec<String>,
-    /// `--runtime-extension`.
-    pub runtime_extension: Vec<String>,
-    /// `--addon`.
-    pub addon: Vec<String>,
+    /// The provider flags, each `name[:version]` (`-` for none of a type).
+    pub providers: ProviderSelection,
     /// `--target-namespace`: one namespace for every provider of this run.
     pub target_namespace: Option<String>,
     /// `--wait-providers`.
@@ -74,17 +62,7 @@ pub struct InitOptions {
 impl InitOptions {
     /// The provider flags as `(type, name[:version])`, in clusterctl's order.
     pub fn provider_refs(&self) -> Vec<(ProviderType, &str)> {
-        crate::provider::flag_refs(
-            self.core.as_deref(),
-            [
-                &self.bootstrap,
-                &self.control_plane,
-                &self.infrastructure,
-                &self.ipam,
-                &self.runtime_extension,
-                &self.addon,
-            ],
-        )
+        self.providers.iter().collect()
     }
 }
 
@@ -92,13 +70,7 @@ impl Default for InitOptions {
     fn default() -> InitOptions {
         InitOptions {
             kubeconfig: crate::KubeconfigSelector::default(),
-            core: None,
-            bootstrap: Vec::new(),
-            control_plane: Vec::new(),
-            infrastructure: Vec::new(),
-            ipam: Vec::new(),
-            runtime_extension: Vec::new(),
-            addon: Vec::new(),
+            providers: ProviderSelection::default(),
             target_namespace: None,
             wait_providers: false,
             wait_provider_timeout: DEFAULT_WAIT_PROVIDER_TIMEOUT,

@@ -22,14 +22,15 @@ pub(super) fn add_default_providers(
     if inventory::default_provider_name(inventory, ProviderType::Core).is_some() {
         return false;
     }
-    if options.core.as_deref().is_none_or(str::is_empty) {
-        options.core = Some(CLUSTER_API_PROVIDER_NAME.to_string());
-    }
-    if options.bootstrap.is_empty() {
-        options.bootstrap.push("kubeadm".to_string());
-    }
-    if options.control_plane.is_empty() {
-        options.control_plane.push("kubeadm".to_string());
+    let defaults = [
+        (ProviderType::Core, CLUSTER_API_PROVIDER_NAME),
+        (ProviderType::Bootstrap, "kubeadm"),
+        (ProviderType::ControlPlane, "kubeadm"),
+    ];
+    for (t, name) in defaults {
+        if !options.providers.has(t) {
+            options.providers.push(t, name);
+        }
     }
     true
 }
@@ -152,14 +153,17 @@ mod tests {
 
     #[test]
     fn first_run_adds_the_defaults_unless_chosen() {
-        let mut o = InitOptions {
-            bootstrap: vec!["-".into()],
-            ..InitOptions::default()
-        };
+        let mut o = InitOptions::default();
+        o.providers.push(ProviderType::Bootstrap, "-");
         assert!(add_default_providers(&mut o, &[]));
-        assert_eq!(o.core.as_deref(), Some("cluster-api"));
-        assert_eq!(o.bootstrap, ["-"]);
-        assert_eq!(o.control_plane, ["kubeadm"]);
+        assert_eq!(
+            o.provider_refs(),
+            [
+                (ProviderType::Core, "cluster-api"),
+                (ProviderType::Bootstrap, "-"),
+                (ProviderType::ControlPlane, "kubeadm")
+            ]
+        );
         let requested: Vec<(ProviderType, String)> = requested_providers(&o)
             .unwrap()
             .into_iter()
@@ -182,15 +186,13 @@ mod tests {
             false,
         )];
         assert!(!add_default_providers(&mut later, &inventory));
-        assert!(later.core.is_none() && later.bootstrap.is_empty());
+        assert!(later.providers.is_empty());
     }
 
     #[test]
     fn core_cannot_be_skipped() {
-        let o = InitOptions {
-            core: Some("-".into()),
-            ..InitOptions::default()
-        };
+        let mut o = InitOptions::default();
+        o.providers.push(ProviderType::Core, "-");
         assert_eq!(
             requested_providers(&o).unwrap_err().to_string(),
             "the '-' value can not be used for the core provider"

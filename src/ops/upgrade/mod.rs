@@ -27,7 +27,7 @@ use crate::error::Error;
 use crate::ops::init::DEFAULT_WAIT_PROVIDER_TIMEOUT;
 use crate::progress::Progress;
 use crate::provider::CURRENT_CONTRACT;
-use crate::provider::ProviderType;
+use crate::provider::{ProviderSelection, ProviderType};
 
 /// Options of [`Client::upgrade_plan`] and [`Client::cert_manager_upgrade_plan`].
 #[derive(Debug, Clone, Default)]
@@ -81,20 +81,8 @@ pub struct UpgradeApplyOptions {
     pub kubeconfig: crate::KubeconfigSelector,
     /// `--contract`: upgrade everything to the newest versions of this contract.
     pub contract: Option<String>,
-    /// `--core`: `[namespace/]name:version`.
-    pub core: Option<String>,
-    /// `--bootstrap`.
-    pub bootstrap: Vec<String>,
-    /// `--control-plane`.
-    pub control_plane: Vec<String>,
-    /// `--infrastructure`.
-    pub infrastructure: Vec<String>,
-    /// `--ipam`.
-    pub ipam: Vec<String>,
-    /// `--runtime-extension`.
-    pub runtime_extension: Vec<String>,
-    /// `--addon`.
-    pub addon: Vec<String>,
+    /// The provider flags, each `[namespace/]name:version`.
+    pub providers: ProviderSelection,
     /// `--wait-providers`.
     pub wait_providers: bool,
     /// `--wait-provider-timeout`, per Deployment.
@@ -106,13 +94,7 @@ impl Default for UpgradeApplyOptions {
         UpgradeApplyOptions {
             kubeconfig: crate::KubeconfigSelector::default(),
             contract: None,
-            core: None,
-            bootstrap: Vec::new(),
-            control_plane: Vec::new(),
-            infrastructure: Vec::new(),
-            ipam: Vec::new(),
-            runtime_extension: Vec::new(),
-            addon: Vec::new(),
+            providers: ProviderSelection::default(),
             wait_providers: false,
             wait_provider_timeout: DEFAULT_WAIT_PROVIDER_TIMEOUT,
         }
@@ -123,17 +105,7 @@ impl UpgradeApplyOptions {
     /// The explicit provider references as `(type, [namespace/]name:version)`, in
     /// clusterctl's order.
     pub fn provider_refs(&self) -> Vec<(ProviderType, &str)> {
-        crate::provider::flag_refs(
-            self.core.as_deref(),
-            [
-                &self.bootstrap,
-                &self.control_plane,
-                &self.infrastructure,
-                &self.ipam,
-                &self.runtime_extension,
-                &self.addon,
-            ],
-        )
+        self.providers.iter().collect()
     }
 
     /// clusterctl's flag validation: `--contract` or explicit providers, not both, not neither.
@@ -313,7 +285,10 @@ pub(super) mod tests {
         assert!(err.to_string().starts_with("Either the --contract flag"));
         let both = UpgradeApplyOptions {
             contract: Some("v1beta2".into()),
-            infrastructure: vec!["docker:v1.13.5".into()],
+            providers: ProviderSelection::from_flags(
+                None,
+                [&[], &[], &["docker:v1.13.5".into()], &[], &[], &[]],
+            ),
             ..UpgradeApplyOptions::default()
         };
         assert!(
@@ -323,7 +298,10 @@ pub(super) mod tests {
                 .starts_with("The --contract flag can't")
         );
         let one = UpgradeApplyOptions {
-            core: Some("cluster-api:v1.13.5".into()),
+            providers: ProviderSelection::from_flags(
+                Some("cluster-api:v1.13.5"),
+                Default::default(),
+            ),
             ..UpgradeApplyOptions::default()
         };
         assert!(one.validate().is_ok());
