@@ -129,7 +129,7 @@ mod tests {
     // Ported from cmd/clusterctl/client/repository/repository_gitlab_test.go.
     #[test]
     fn url_forms() {
-        let fetcher = Fetcher::new(Default::default()).unwrap();
+        let fetcher = Fetcher::new(Default::default());
         let config = Config::default();
         let ok = "https://gitlab.example.org/api/v4/projects/group%2Fproject/packages/generic/my-package/v1.0.0/infrastructure-components.yaml";
         assert!(GitLabRepository::matches(ok));

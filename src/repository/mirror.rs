@@ -182,7 +182,7 @@ mod tests {
 
     #[test]
     fn url_layout() {
-        let f = Fetcher::new(Default::default()).unwrap();
+        let f = Fetcher::new(Default::default());
         let r = MirrorRepository::open(
             "https://m.example/capi/cluster-api/latest/core-components.yaml",
             "cluster-api",

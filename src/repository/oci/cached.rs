@@ -14,7 +14,8 @@ use super::artifact::{Descriptor, MAX_LAYER_BYTES};
 use super::registry::{MAX_MANIFEST_BYTES, Operation};
 use super::{OciError, OciRepository, Session};
 use crate::fetch::FetchError;
-use crate::fetch::cache::{Entry, Lifetime, now_secs, sha256_digest};
+use crate::fetch::cache::{Entry, Lifetime, sha256_digest};
+use crate::fetch::clock::now_secs;
 use crate::repository::RepositoryError;
 
 impl OciRepository {
@@ -52,7 +53,10 @@ impl OciRepository {
     async fn tag_list_uncached(&self, session: &Session) -> Result<Vec<String>, RepositoryError> {
         let key = format!("{}/tags/list", self.location.repository_url());
         let cache = self.fetcher.cache();
-        let cached = cache.and_then(|c| c.lookup(&key, &session.identity));
+        let cached = match cache {
+            Some(c) => c.lookup_async(&key, &session.identity).await,
+            None => None,
+        };
         if let Some(hit) = &cached
             && hit.entry.lifetime == Lifetime::Mutable
             && (self.fetcher.offline() || hit.entry.is_fresh(self.fetcher.ttl()))
@@ -70,10 +74,8 @@ impl OciRepository {
         if let Some(cache) = cache {
             let bytes = serde_json::to_vec(&tags).unwrap_or_default();
             cache
-                .store(
-                    self.entry(key, &session.identity, Lifetime::Mutable),
-                    &bytes,
-                )
+                .store_async(self.entry(key, &session.identity, Lifetime::Mutable), bytes)
+                .await
                 .map_err(FetchError::from)?;
         }
         Ok(tags)
@@ -103,7 +105,10 @@ impl OciRepository {
     ) -> Result<Vec<u8>, RepositoryError> {
         let key = self.reference(tag);
         let cache = self.fetcher.cache();
-        let cached = cache.and_then(|c| c.lookup(&key, &session.identity));
+        let cached = match cache {
+            Some(c) => c.lookup_async(&key, &session.identity).await,
+            None => None,
+        };
         if let Some(hit) = &cached
             && hit.entry.lifetime == Lifetime::Mutable
         {
@@ -118,7 +123,10 @@ impl OciRepository {
                 let mut entry = hit.entry.clone();
                 entry.fetched_at = now_secs();
                 if let Some(cache) = cache {
-                    cache.write_entry(&entry).map_err(FetchError::from)?;
+                    cache
+                        .write_entry_async(entry)
+                        .await
+                        .map_err(FetchError::from)?;
                 }
                 return Ok(hit.bytes.clone());
             }
@@ -144,13 +152,16 @@ impl OciRepository {
         if let Some(cache) = cache {
             let mut entry = self.entry(key, &session.identity, Lifetime::Mutable);
             entry.etag = Some(digest.clone());
-            cache
-                .store(entry, &fetched.bytes)
+            let (_, bytes) = cache
+                .store_async(entry, fetched.bytes)
+                .await
                 .map_err(FetchError::from)?;
             let by_digest = self.entry(self.reference(&digest), "", Lifetime::Immutable);
-            cache
-                .store(by_digest, &fetched.bytes)
+            let (_, bytes) = cache
+                .store_async(by_digest, bytes)
+                .await
                 .map_err(FetchError::from)?;
+            return Ok(bytes);
         }
         Ok(fetched.bytes)
     }
@@ -198,7 +209,9 @@ impl OciRepository {
             }));
         }
         let cache = self.fetcher.cache();
-        if let Some(bytes) = cache.and_then(|c| c.blob(digest)) {
+        if let Some(cache) = cache
+            && let Some(bytes) = cache.blob_async(digest).await
+        {
             return Ok(bytes);
         }
         if self.fetcher.offline() {
@@ -220,9 +233,11 @@ impl OciRepository {
         }
         if let Some(cache) = cache {
             // A record beside the blob keeps it listed by `cache ls` and alive in `cache prune`.
-            cache
-                .store(self.entry(key, "", Lifetime::Immutable), &bytes)
+            let (_, bytes) = cache
+                .store_async(self.entry(key, "", Lifetime::Immutable), bytes)
+                .await
                 .map_err(FetchError::from)?;
+            return Ok(bytes);
         }
         Ok(bytes)
     }
