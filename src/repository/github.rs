@@ -8,7 +8,6 @@
 
 use std::collections::HashMap;
 
-use futures::future::BoxFuture;
 use serde_json::Value;
 use tokio::sync::Mutex;
 
@@ -119,7 +118,6 @@ pub fn github_token(config: &Config) -> Option<String> {
 
 /// A GitHub-hosted provider repository.
 pub struct GitHubRepository {
-    url: String,
     location: GitHubUrl,
     fetcher: Fetcher,
     authorization: Option<String>,
@@ -131,14 +129,12 @@ pub struct GitHubRepository {
 impl GitHubRepository {
     /// Opens the repository at `location`.
     pub fn new(
-        url: &str,
         location: GitHubUrl,
         config: &Config,
         fetcher: &Fetcher,
         hint: String,
     ) -> GitHubRepository {
         GitHubRepository {
-            url: url.to_string(),
             fetcher: fetcher.clone(),
             authorization: github_token(config).map(|t| format!("Bearer {t}")),
             proxies: goproxy::parse_goproxy(config.env().get("GOPROXY")),
@@ -270,55 +266,35 @@ fn fetch_error(e: FetchError, context: &str) -> RepositoryError {
 }
 
 impl Repository for GitHubRepository {
-    fn url(&self) -> &str {
-        &self.url
-    }
-
-    fn default_version(&self) -> &str {
-        &self.location.version
-    }
-
-    fn components_path(&self) -> &str {
-        &self.location.components_path
-    }
-
-    fn versions(&self) -> BoxFuture<'_, Result<Vec<String>, RepositoryError>> {
-        Box::pin(async move {
-            let module = self.location.module();
-            match goproxy::list_versions(&self.fetcher, &self.proxies, &module, &self.hint).await {
-                Ok(Some(versions)) => return Ok(versions),
-                Ok(None) => {}
-                Err(e @ FetchError::Offline { .. }) => return Err(RepositoryError::Fetch(e)),
-                Err(e) => {
-                    tracing::debug!(error = %e, module, "Go proxy unavailable; listing releases through the GitHub API")
-                }
+    async fn versions(&self) -> Result<Vec<String>, RepositoryError> {
+        let module = self.location.module();
+        match goproxy::list_versions(&self.fetcher, &self.proxies, &module, &self.hint).await {
+            Ok(Some(versions)) => return Ok(versions),
+            Ok(None) => {}
+            Err(e @ FetchError::Offline { .. }) => return Err(RepositoryError::Fetch(e)),
+            Err(e) => {
+                tracing::debug!(error = %e, module, "Go proxy unavailable; listing releases through the GitHub API")
             }
-            self.versions_from_api().await
-        })
+        }
+        self.versions_from_api().await
     }
 
-    fn file<'a>(
-        &'a self,
-        version: &'a str,
-        path: &'a str,
-    ) -> BoxFuture<'a, Result<Vec<u8>, RepositoryError>> {
-        Box::pin(async move {
-            let name = format!("{}{path}", self.location.root_path);
-            let url = format!(
-                "{}://{}/{}/{}/releases/download/{version}/{name}",
-                self.location.scheme, self.location.host, self.location.owner, self.location.repo
-            );
-            let request = self.request(url, RequestKind::Download, Lifetime::Immutable);
-            match self.fetcher.get(&request).await {
-                Ok(bytes) => Ok(bytes),
-                Err(e @ FetchError::Offline { .. }) => Err(RepositoryError::Fetch(e)),
-                Err(e @ FetchError::RateLimited { .. }) => Err(RepositoryError::Fetch(e)),
-                Err(e) => {
-                    tracing::debug!(error = %e, "download failed; asking the GitHub API");
-                    self.file_from_api(version, &name).await
-                }
+    async fn file(&self, version: &str, path: &str) -> Result<Vec<u8>, RepositoryError> {
+        let name = format!("{}{path}", self.location.root_path);
+        let url = format!(
+            "{}://{}/{}/{}/releases/download/{version}/{name}",
+            self.location.scheme, self.location.host, self.location.owner, self.location.repo
+        );
+        let request = self.request(url, RequestKind::Download, Lifetime::Immutable);
+        match self.fetcher.get(&request).await {
+            Ok(bytes) => Ok(bytes),
+            Err(e @ FetchError::Offline { .. }) => Err(RepositoryError::Fetch(e)),
+            Err(e @ FetchError::RateLimited { .. }) => Err(RepositoryError::Fetch(e)),
+            Err(e) => {
+                tracing::debug!(error = %e, "download failed; asking the GitHub API");
+                self.file_from_api(version, &name).await
             }
-        })
+        }
     }
 }
 

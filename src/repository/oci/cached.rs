@@ -14,7 +14,7 @@ use super::artifact::{Descriptor, MAX_LAYER_BYTES};
 use super::registry::{MAX_MANIFEST_BYTES, Operation};
 use super::{OciError, OciRepository, Session};
 use crate::fetch::FetchError;
-use crate::fetch::cache::{Entry, Lifetime, sha256_digest};
+use crate::fetch::cache::{Cached, Entry, Lifetime, sha256_digest};
 use crate::fetch::clock::now_secs;
 use crate::repository::RepositoryError;
 
@@ -39,6 +39,12 @@ impl OciRepository {
         }
     }
 
+    /// The cached answer for a mutable key (a tag list, a manifest by tag), stale or not.
+    async fn cached_mutable(&self, key: &str, identity: &str) -> Option<Cached> {
+        let hit = self.fetcher.cache()?.lookup_async(key, identity).await?;
+        (hit.entry.lifetime == Lifetime::Mutable).then_some(hit)
+    }
+
     /// Every tag of the repository.
     pub(super) async fn tag_list(&self, session: &Session) -> Result<Vec<String>, RepositoryError> {
         let mut seen = self.seen_tags.lock().await;
@@ -52,13 +58,7 @@ impl OciRepository {
 
     async fn tag_list_uncached(&self, session: &Session) -> Result<Vec<String>, RepositoryError> {
         let key = format!("{}/tags/list", self.location.repository_url());
-        let cache = self.fetcher.cache();
-        let cached = match cache {
-            Some(c) => c.lookup_async(&key, &session.identity).await,
-            None => None,
-        };
-        if let Some(hit) = &cached
-            && hit.entry.lifetime == Lifetime::Mutable
+        if let Some(hit) = self.cached_mutable(&key, &session.identity).await
             && (self.fetcher.offline() || hit.entry.is_fresh(self.fetcher.ttl()))
             && let Ok(tags) = serde_json::from_slice::<Vec<String>>(&hit.bytes)
         {
@@ -71,7 +71,7 @@ impl OciRepository {
             )));
         }
         let tags = session.client.tags(&self.location.repository).await?;
-        if let Some(cache) = cache {
+        if let Some(cache) = self.fetcher.cache() {
             let bytes = serde_json::to_vec(&tags).unwrap_or_default();
             cache
                 .store_async(self.entry(key, &session.identity, Lifetime::Mutable), bytes)
@@ -105,22 +105,16 @@ impl OciRepository {
     ) -> Result<Vec<u8>, RepositoryError> {
         let key = self.reference(tag);
         let cache = self.fetcher.cache();
-        let cached = match cache {
-            Some(c) => c.lookup_async(&key, &session.identity).await,
-            None => None,
-        };
-        if let Some(hit) = &cached
-            && hit.entry.lifetime == Lifetime::Mutable
-        {
+        if let Some(hit) = self.cached_mutable(&key, &session.identity).await {
             if self.fetcher.offline() || hit.entry.is_fresh(self.fetcher.ttl()) {
-                return Ok(hit.bytes.clone());
+                return Ok(hit.bytes);
             }
             let current = session
                 .client
                 .manifest_digest(Operation::Pull, &self.location.repository, tag)
                 .await?;
             if current.as_deref() == Some(hit.entry.digest.as_str()) {
-                let mut entry = hit.entry.clone();
+                let mut entry = hit.entry;
                 entry.fetched_at = now_secs();
                 if let Some(cache) = cache {
                     cache
@@ -128,7 +122,7 @@ impl OciRepository {
                         .await
                         .map_err(FetchError::from)?;
                 }
-                return Ok(hit.bytes.clone());
+                return Ok(hit.bytes);
             }
         }
         if self.fetcher.offline() {

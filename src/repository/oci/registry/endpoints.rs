@@ -2,6 +2,8 @@
 
 use std::collections::BTreeSet;
 
+use reqwest::Method;
+
 use super::{FetchedManifest, TagList, content_digest, error_message};
 use super::{MANIFEST_ACCEPT, MAX_MANIFEST_BYTES, Operation, RegistryClient, TAGS_PAGE};
 use crate::repository::RepositoryError;
@@ -86,19 +88,38 @@ impl RegistryClient {
         Ok(joined.to_string())
     }
 
+    /// Sends `method` to `{repository}/{path}` (`manifests/{reference}` or `blobs/{digest}`;
+    /// manifests are asked for in the media types we read). Returns the URL and the answer.
+    async fn call(
+        &self,
+        op: Operation,
+        method: Method,
+        repository: &str,
+        path: &str,
+    ) -> Result<(String, reqwest::Response), RepositoryError> {
+        let url = self.url(&format!("{repository}/{path}"));
+        let accept = path.starts_with("manifests/").then_some(MANIFEST_ACCEPT);
+        let response = self
+            .send(op, repository, &|| {
+                let request = self.http.request(method.clone(), &url);
+                match accept {
+                    Some(accept) => request.header(reqwest::header::ACCEPT, accept),
+                    None => request,
+                }
+            })
+            .await?;
+        Ok((url, response))
+    }
+
     /// The manifest `reference` (a tag or digest) of `repository`.
     pub async fn manifest(
         &self,
         repository: &str,
         reference: &str,
     ) -> Result<FetchedManifest, RepositoryError> {
-        let url = self.url(&format!("{repository}/manifests/{reference}"));
-        let response = self
-            .send(Operation::Pull, repository, &|| {
-                self.http
-                    .get(&url)
-                    .header(reqwest::header::ACCEPT, MANIFEST_ACCEPT)
-            })
+        let path = format!("manifests/{reference}");
+        let (url, response) = self
+            .call(Operation::Pull, Method::GET, repository, &path)
             .await?;
         if response.status().as_u16() == 404 {
             return Err(self.manifest_not_found(repository, reference));
@@ -115,14 +136,8 @@ impl RegistryClient {
         repository: &str,
         reference: &str,
     ) -> Result<Option<String>, RepositoryError> {
-        let url = self.url(&format!("{repository}/manifests/{reference}"));
-        let response = self
-            .send(op, repository, &|| {
-                self.http
-                    .head(&url)
-                    .header(reqwest::header::ACCEPT, MANIFEST_ACCEPT)
-            })
-            .await?;
+        let path = format!("manifests/{reference}");
+        let (url, response) = self.call(op, Method::HEAD, repository, &path).await?;
         match response.status().as_u16() {
             200 => Ok(content_digest(&response)),
             404 => Err(self.manifest_not_found(repository, reference)),
@@ -156,9 +171,9 @@ impl RegistryClient {
         digest: &str,
         limit: u64,
     ) -> Result<Vec<u8>, RepositoryError> {
-        let url = self.url(&format!("{repository}/blobs/{digest}"));
-        let response = self
-            .send(Operation::Pull, repository, &|| self.http.get(&url))
+        let path = format!("blobs/{digest}");
+        let (url, response) = self
+            .call(Operation::Pull, Method::GET, repository, &path)
             .await?;
         if response.status().as_u16() == 404 {
             return Err(RepositoryError::NotFound {
@@ -178,9 +193,9 @@ impl RegistryClient {
         repository: &str,
         digest: &str,
     ) -> Result<bool, RepositoryError> {
-        let url = self.url(&format!("{repository}/blobs/{digest}"));
-        let response = self
-            .send(Operation::Push, repository, &|| self.http.head(&url))
+        let path = format!("blobs/{digest}");
+        let (_, response) = self
+            .call(Operation::Push, Method::HEAD, repository, &path)
             .await?;
         Ok(response.status().is_success())
     }
