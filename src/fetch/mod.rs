@@ -88,6 +88,12 @@ impl Request {
         self.lifetime = Some(lifetime);
         self
     }
+
+    /// Names `hint`, the command that would fetch this item, when it is missing offline.
+    pub fn hinted(mut self, hint: &str) -> Request {
+        self.fetch_hint = Some(hint.to_string());
+        self
+    }
 }
 
 /// Counters of what a [`Fetcher`] did, for logs and benchmarks.

@@ -145,10 +145,9 @@ impl GitHubRepository {
     }
 
     fn request(&self, url: String, kind: RequestKind, lifetime: Lifetime) -> Request {
-        let mut request = Request::get(url, kind).cached(lifetime);
+        let mut request = Request::get(url, kind).cached(lifetime).hinted(&self.hint);
         request.github = true;
         request.authorization.clone_from(&self.authorization);
-        request.fetch_hint = Some(self.hint.clone());
         request
     }
 
@@ -168,12 +167,15 @@ impl GitHubRepository {
             let url = format!("{}/releases?per_page=100&page={page}", self.repo_api());
             let body = self
                 .fetcher
-                .get(&self.request(url, RequestKind::Api, Lifetime::Mutable))
+                .get(&self.request(url.clone(), RequestKind::Api, Lifetime::Mutable))
                 .await
                 .map_err(|e| fetch_error(e, "failed to get the list of releases"))?;
-            let releases: Vec<Value> = serde_json::from_slice(&body).map_err(|e| RepositoryError::Unsupported(format!(
-                "failed to get the list of releases: the GitHub API answered something that is not a release list: {e}"
-            )))?;
+            let releases: Vec<Value> = serde_json::from_slice(&body).map_err(|source| {
+                RepositoryError::InvalidReleaseList {
+                    url: url.clone(),
+                    source,
+                }
+            })?;
             let count = releases.len();
             versions.extend(
                 releases
@@ -197,13 +199,15 @@ impl GitHubRepository {
         let url = format!("{}/releases/tags/{version}", self.repo_api());
         let release = match self
             .fetcher
-            .get(&self.request(url, RequestKind::Api, Lifetime::Mutable))
+            .get(&self.request(url.clone(), RequestKind::Api, Lifetime::Mutable))
             .await
         {
-            Ok(body) => Some(serde_json::from_slice(&body).map_err(|e| {
-                RepositoryError::Unsupported(format!(
-                    "failed to read release {version:?}: invalid JSON from the GitHub API: {e}"
-                ))
+            Ok(body) => Some(serde_json::from_slice(&body).map_err(|source| {
+                RepositoryError::InvalidRelease {
+                    version: version.to_string(),
+                    url,
+                    source,
+                }
             })?),
             Err(e) if e.is_not_found() => None,
             Err(e) => {
@@ -366,10 +370,8 @@ pub async fn read_template_url(
                 .decode(content)
                 .ok()
         });
-    Some(decoded.ok_or_else(|| {
-        RepositoryError::Unsupported(format!(
-            "failed to get {url}: the GitHub contents API did not return a base64 file"
-        ))
+    Some(decoded.ok_or_else(|| RepositoryError::InvalidContents {
+        url: url.to_string(),
     }))
 }
 

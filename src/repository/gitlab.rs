@@ -79,20 +79,22 @@ impl Repository for GitLabRepository {
             "https://{}/api/v4/projects/{}/packages/generic/{}/{version}/{path}",
             self.host, self.project, self.package
         );
-        let mut request =
-            Request::get(url.clone(), RequestKind::Download).cached(Lifetime::Immutable);
+        let mut request = Request::get(url.clone(), RequestKind::Download)
+            .cached(Lifetime::Immutable)
+            .hinted(&self.hint);
         request.authorization.clone_from(&self.authorization);
-        request.fetch_hint = Some(self.hint.clone());
         let context = format!("failed to get file {path:?} with version {version:?} from {url:?}");
         self.fetcher.get(&request).await.map_err(|e| match e {
             FetchError::NotFound { .. } => RepositoryError::NotFound {
                 what: format!("{context}, got 404"),
                 source: None,
             },
-            FetchError::Status { status: 401, .. } => {
-                RepositoryError::Unsupported(format!("{context}: unauthorized access, please check your credentials (gitlab-access-token)"))
-            }
-            FetchError::Status { status, .. } => RepositoryError::Unsupported(format!("{context}, got {status}")),
+            FetchError::Status { status, .. } => RepositoryError::PackageStatus {
+                file: path.to_string(),
+                version: version.to_string(),
+                url,
+                status,
+            },
             other => RepositoryError::Fetch(other).context(context),
         })
     }
@@ -101,6 +103,27 @@ impl Repository for GitLabRepository {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn refusals_keep_clusterctl_text() {
+        let refused = |status| {
+            RepositoryError::PackageStatus {
+                file: "c.yaml".into(),
+                version: "v1.0.0".into(),
+                url: "https://gitlab.example.org/f".into(),
+                status,
+            }
+            .to_string()
+        };
+        assert_eq!(
+            refused(401),
+            "failed to get file \"c.yaml\" with version \"v1.0.0\" from \"https://gitlab.example.org/f\": unauthorized access, please check your credentials (gitlab-access-token)"
+        );
+        assert_eq!(
+            refused(500),
+            "failed to get file \"c.yaml\" with version \"v1.0.0\" from \"https://gitlab.example.org/f\", got 500"
+        );
+    }
 
     // Ported from cmd/clusterctl/client/repository/repository_gitlab_test.go.
     #[test]

@@ -39,8 +39,9 @@ pub fn render_index(versions: &[String]) -> String {
 
 /// The versions of an index file.
 pub fn parse_index(bytes: &[u8], url: &str) -> Result<Vec<String>, RepositoryError> {
-    let invalid = |reason: String| {
-        RepositoryError::Unsupported(format!("invalid mirror index {url}: {reason}"))
+    let invalid = |reason: String| RepositoryError::InvalidMirrorIndex {
+        url: url.to_string(),
+        reason,
     };
     let text = std::str::from_utf8(bytes).map_err(|e| invalid(e.to_string()))?;
     let doc = crate::yaml::parse_documents(text)
@@ -105,13 +106,11 @@ impl MirrorRepository {
 impl Repository for MirrorRepository {
     async fn versions(&self) -> Result<Vec<String>, RepositoryError> {
         let url = format!("{}/{INDEX_FILE}", self.base);
-        let mut request =
-            Request::get(url.clone(), RequestKind::Download).cached(Lifetime::Mutable);
-        request.fetch_hint = Some(self.hint.clone());
+        let request = Request::get(url.clone(), RequestKind::Download)
+            .cached(Lifetime::Mutable)
+            .hinted(&self.hint);
         let bytes = self.fetcher.get(&request).await.map_err(|e| match e {
-            FetchError::NotFound { .. } => RepositoryError::Unsupported(format!(
-                "failed to list releases: the mirror has no {url}; write it with `capictl mirror`, or name an explicit version instead of latest"
-            )),
+            FetchError::NotFound { .. } => RepositoryError::MissingMirrorIndex { url: url.clone() },
             other => RepositoryError::Fetch(other).context("failed to list releases"),
         })?;
         parse_index(&bytes, &url)
@@ -119,9 +118,9 @@ impl Repository for MirrorRepository {
 
     async fn file(&self, version: &str, path: &str) -> Result<Vec<u8>, RepositoryError> {
         let url = format!("{}/{version}/{path}", self.base);
-        let mut request =
-            Request::get(url.clone(), RequestKind::Download).cached(Lifetime::Immutable);
-        request.fetch_hint = Some(self.hint.clone());
+        let request = Request::get(url, RequestKind::Download)
+            .cached(Lifetime::Immutable)
+            .hinted(&self.hint);
         self.fetcher.get(&request).await.map_err(|e| match e {
             FetchError::NotFound { url } => RepositoryError::NotFound {
                 what: format!(

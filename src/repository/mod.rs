@@ -89,9 +89,6 @@ pub enum RepositoryError {
         /// Why it is invalid (clusterctl's message).
         reason: String,
     },
-    /// No backend for this URL scheme or host.
-    #[error("{0}")]
-    Unsupported(String),
     /// Plain `http://` to a host that is neither loopback nor listed as insecure.
     #[error(
         "invalid provider url {url:?}: plain http is allowed only on loopback or for hosts listed under insecure-registries; use https"
@@ -107,6 +104,65 @@ pub enum RepositoryError {
         url: String,
         /// Its scheme.
         scheme: String,
+    },
+    /// The GitHub API answered a release list that is not one.
+    #[error(
+        "failed to get the list of releases: the GitHub API answered something that is not a release list: {source}"
+    )]
+    InvalidReleaseList {
+        /// The API URL.
+        url: String,
+        /// Why it is not a release list.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// The GitHub API answered a release that is not JSON.
+    #[error("failed to read release {version:?}: invalid JSON from the GitHub API: {source}")]
+    InvalidRelease {
+        /// The release tag.
+        version: String,
+        /// The API URL.
+        url: String,
+        /// The JSON error.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// The GitHub contents API answered without a base64 file.
+    #[error("failed to get {url}: the GitHub contents API did not return a base64 file")]
+    InvalidContents {
+        /// The template URL asked for.
+        url: String,
+    },
+    /// A GitLab package file answered an error status other than 404.
+    #[error(
+        "failed to get file {file:?} with version {version:?} from {url:?}{}",
+        if *.status == 401 { ": unauthorized access, please check your credentials (gitlab-access-token)".to_string() } else { format!(", got {}", .status) }
+    )]
+    PackageStatus {
+        /// The file asked for.
+        file: String,
+        /// The package version.
+        version: String,
+        /// The package file URL.
+        url: String,
+        /// The HTTP status.
+        status: u16,
+    },
+    /// An HTTP mirror has no `index.yaml` to list its versions.
+    #[error(
+        "failed to list releases: the mirror has no {url}; write it with `capictl mirror`, or name an explicit version instead of latest"
+    )]
+    MissingMirrorIndex {
+        /// The index URL.
+        url: String,
+    },
+    /// An HTTP mirror's `index.yaml` cannot be read.
+    #[error("invalid mirror index {url}: {reason}")]
+    InvalidMirrorIndex {
+        /// The index URL.
+        url: String,
+        /// What is wrong with it.
+        reason: String,
     },
     /// A configuration value the repository layer reads (`github-hosts`, `overridesFolder`).
     #[error(transparent)]

@@ -74,16 +74,20 @@ impl RegistryClient {
 
     /// Resolves a `Link` target against the current URL; only the same registry is followed.
     fn follow(&self, current: &str, next: &str) -> Result<String, RepositoryError> {
-        let base = url::Url::parse(current).map_err(|e| {
-            RepositoryError::Unsupported(format!("invalid registry URL {current}: {e}"))
+        let base = url::Url::parse(current).map_err(|source| OciError::InvalidUrl {
+            url: current.to_string(),
+            source,
         })?;
-        let joined = base.join(next).map_err(|e| {
-            RepositoryError::Unsupported(format!("invalid Link {next:?} from {current}: {e}"))
+        let joined = base.join(next).map_err(|source| OciError::InvalidLink {
+            link: next.to_string(),
+            base: current.to_string(),
+            source,
         })?;
         if joined.host_str() != base.host_str() || joined.port() != base.port() {
-            return Err(RepositoryError::Unsupported(format!(
-                "the registry's tag list points to another host ({joined}); refusing to follow it"
-            )));
+            return Err(OciError::ForeignLink {
+                target: joined.to_string(),
+            }
+            .into());
         }
         Ok(joined.to_string())
     }
@@ -231,8 +235,9 @@ impl RegistryClient {
         };
         let mut put = url::Url::parse(&start)
             .and_then(|base| base.join(&location))
-            .map_err(|e| {
-                RepositoryError::Unsupported(format!("invalid upload location {location:?}: {e}"))
+            .map_err(|source| OciError::InvalidUploadLocation {
+                location: location.clone(),
+                source,
             })?;
         put.query_pairs_mut().append_pair("digest", digest);
         let put = put.to_string();
