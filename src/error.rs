@@ -6,6 +6,7 @@ use crate::cluster::ClusterError;
 use crate::cluster::kubeconfig::KubeconfigError;
 use crate::components::ComponentsError;
 use crate::config::ConfigError;
+use crate::fetch::FetchError;
 use crate::graph::GraphError;
 use crate::ops::delete::DeleteError;
 use crate::ops::generate::GenerateError;
@@ -54,12 +55,9 @@ pub enum Error {
     /// Variable substitution.
     #[error(transparent)]
     Template(#[from] TemplateError),
-    /// Invalid input (the fetch layer's settings; being replaced by typed errors).
-    #[error("{0}")]
-    Invalid(String),
-    /// Fetching something over the network (being replaced by typed errors).
-    #[error("{0}")]
-    Network(String),
+    /// Fetching over the network, or the disk cache.
+    #[error(transparent)]
+    Fetch(#[from] FetchError),
     /// A background task of an operation panicked or was cancelled.
     #[error("{what} failed: {source}")]
     Task {

@@ -110,7 +110,7 @@ pub struct Client {
 impl Client {
     /// Loads the configuration (downloading it when `--config` is a URL).
     pub async fn new(options: ClientOptions) -> Result<Client, Error> {
-        let fetcher = fetch::Fetcher::new(options.fetch.clone())?;
+        let fetcher = fetch::Fetcher::new(options.fetch.clone());
         let config = match &options.config {
             ConfigSource::Url(url) => {
                 let bytes = fetcher.get_config(url).await?;
@@ -125,7 +125,7 @@ impl Client {
     pub fn from_config(config: Config, fetch: fetch::FetchOptions) -> Result<Client, Error> {
         Ok(Client {
             config,
-            fetcher: fetch::Fetcher::new(fetch)?,
+            fetcher: fetch::Fetcher::new(fetch),
         })
     }
 

@@ -88,7 +88,7 @@ fn release(label: &str, provider_type: ProviderType, name: &str, version: &str) 
 
 fn push_env(pairs: &[(&str, &str)]) -> (Config, Fetcher) {
     let config = Config::without_file(Env::from_pairs(pairs.iter().copied()));
-    (config, Fetcher::new(FetchOptions::default()).unwrap())
+    (config, Fetcher::new(FetchOptions::default()))
 }
 
 fn push(

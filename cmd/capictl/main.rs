@@ -23,7 +23,7 @@ use cli::{Cli, Command, ConfigCommand, GenerateCommand, UpgradeCommand};
 
 /// Network and cache settings: environment first, flags over it.
 fn fetch_options(cli: &Cli, env: &capictl::Env) -> anyhow::Result<capictl::fetch::FetchOptions> {
-    let mut options = capictl::fetch::FetchOptions::from_env(env)?;
+    let mut options = capictl::config::fetch_settings(env)?;
     if let Some(dir) = &cli.global.cache_dir {
         options.cache_dir = Some(dir.clone());
     }

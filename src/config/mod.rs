@@ -6,6 +6,7 @@
 //! which never read the process environment themselves.
 
 mod cert_manager;
+mod fetch_settings;
 mod images;
 pub mod paths;
 mod providers;
@@ -18,6 +19,7 @@ use serde_json::Value;
 pub use cert_manager::{
     CertManagerConfig, DEFAULT_CERT_MANAGER_URL, DEFAULT_CERT_MANAGER_VERSION, parse_go_duration,
 };
+pub use fetch_settings::{fetch_settings, parse_duration};
 pub use images::{ImageMeta, ImageOverrides, ImageRef, ImageRefError};
 pub use providers::{ProviderConfig, builtin_providers};
 
@@ -181,6 +183,17 @@ pub enum ConfigError {
     /// A cert-manager setting is invalid.
     #[error("invalid cert-manager configuration: {0}")]
     CertManager(String),
+    /// An environment variable of capictl's own (`CAPICTL_OFFLINE`, ...) has a value it cannot
+    /// use.
+    #[error("invalid {name} {value:?}: {expected}")]
+    InvalidSetting {
+        /// The variable.
+        name: &'static str,
+        /// Its value.
+        value: String,
+        /// What to write instead.
+        expected: &'static str,
+    },
 }
 
 /// The loaded configuration: file values, environment and in-process values.

@@ -9,10 +9,12 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+
+use super::clock::now_secs;
 
 /// How long version lists and other mutable responses stay fresh without revalidation.
 pub const DEFAULT_TTL: Duration = Duration::from_secs(3600);
@@ -108,13 +110,6 @@ pub fn sha256_digest(bytes: &[u8]) -> String {
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// Seconds since the Unix epoch.
-pub fn now_secs() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
 }
 
 impl Cache {
@@ -213,6 +208,50 @@ impl Cache {
     pub fn write_entry(&self, entry: &Entry) -> Result<(), CacheError> {
         let bytes = serde_json::to_vec_pretty(entry).unwrap_or_default();
         atomic_write(&self.index_path(&entry.key, &entry.identity), &bytes)
+    }
+
+    /// [`Cache::lookup`] on tokio's blocking pool, for async callers.
+    pub async fn lookup_async(&self, key: &str, identity: &str) -> Option<Cached> {
+        let (cache, key, identity) = (self.clone(), key.to_string(), identity.to_string());
+        off_thread(move || cache.lookup(&key, &identity))
+            .await
+            .ok()
+            .flatten()
+    }
+
+    /// [`Cache::blob`] on tokio's blocking pool, for async callers.
+    pub async fn blob_async(&self, digest: &str) -> Option<Vec<u8>> {
+        let (cache, digest) = (self.clone(), digest.to_string());
+        off_thread(move || cache.blob(&digest)).await.ok().flatten()
+    }
+
+    /// [`Cache::store`] on tokio's blocking pool, for async callers; hands the bytes back.
+    pub async fn store_async(
+        &self,
+        entry: Entry,
+        bytes: Vec<u8>,
+    ) -> Result<(Entry, Vec<u8>), CacheError> {
+        let cache = self.clone();
+        off_thread(move || cache.store(entry, &bytes).map(|entry| (entry, bytes)))
+            .await
+            .map_err(|e| self.interrupted(e))?
+    }
+
+    /// [`Cache::write_entry`] on tokio's blocking pool, for async callers.
+    pub async fn write_entry_async(&self, entry: Entry) -> Result<(), CacheError> {
+        let cache = self.clone();
+        off_thread(move || cache.write_entry(&entry))
+            .await
+            .map_err(|e| self.interrupted(e))?
+    }
+
+    /// A write that never ran because the runtime is shutting down.
+    fn interrupted(&self, e: tokio::task::JoinError) -> CacheError {
+        CacheError {
+            action: "write",
+            path: self.root.clone(),
+            source: std::io::Error::other(e),
+        }
     }
 
     /// Every record, for `cache ls` and `cache prune`.
@@ -314,6 +353,17 @@ fn remove(path: &Path) -> Result<(), CacheError> {
             path: path.to_path_buf(),
             source,
         }),
+    }
+}
+
+/// Runs blocking file I/O on tokio's blocking pool so that it does not stall an async worker.
+/// A panic in `work` is resumed here; `Err` only when the runtime is shutting down.
+async fn off_thread<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, tokio::task::JoinError> {
+    match tokio::task::spawn_blocking(work).await {
+        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+        other => other,
     }
 }
 

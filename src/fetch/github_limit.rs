@@ -8,7 +8,7 @@ use std::time::Duration;
 use reqwest::header::HeaderMap;
 use tokio::sync::{Semaphore, SemaphorePermit};
 
-use super::cache::now_secs;
+use super::clock::{UtcTime, now_secs};
 use super::{Failure, FetchError};
 
 /// Concurrent requests allowed to a GitHub host.
@@ -55,30 +55,8 @@ fn describe_reset(budget: &Budget) -> String {
         "{} of {} requests left; the budget resets at {} (in {} min)",
         budget.remaining,
         budget.limit,
-        format_utc(budget.reset),
+        UtcTime::from_unix(budget.reset).to_text(),
         wait.div_ceil(60)
-    )
-}
-
-/// `2026-11-22 03:04:05 UTC` from Unix seconds.
-fn format_utc(secs: u64) -> String {
-    let days = secs / 86_400;
-    let rem = secs % 86_400;
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02} UTC",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
     )
 }
 
@@ -169,12 +147,6 @@ impl GitHubLimit {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn formats_utc_dates() {
-        assert_eq!(format_utc(0), "1970-01-01 00:00:00 UTC");
-        assert_eq!(format_utc(1_795_000_000), "2026-11-18 11:06:40 UTC");
-    }
 
     #[test]
     fn exhausted_budget_blocks_until_reset() {

@@ -4,7 +4,10 @@
 //! at a time, failing at once when the budget is gone) and, offline, never touches the network.
 
 pub mod cache;
+pub mod clock;
+mod error;
 mod github_limit;
+pub mod retry;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -14,14 +17,14 @@ use std::time::Duration;
 use sha2::{Digest, Sha256};
 
 pub use cache::{Cache, Cached, Entry, Lifetime};
+pub use error::{FetchError, describe};
 use github_limit::GitHubLimit;
-
-use crate::error::Error;
+pub use retry::Backoff;
 
 /// How long one request may take, end to end (clusterctl uses 30 s).
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// Attempts for transient failures (5xx, resets, truncated bodies).
-const ATTEMPTS: u32 = 4;
+pub const ATTEMPTS: u32 = 4;
 
 /// What a request is, for accounting and logs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,64 +88,11 @@ impl Request {
         self.lifetime = Some(lifetime);
         self
     }
-}
 
-/// Why a download failed. Each names the URL; the repository layer adds provider and version.
-#[derive(Debug, thiserror::Error)]
-pub enum FetchError {
-    /// 404 or 410 (possibly remembered from a recent attempt).
-    #[error("{url} was not found (404)")]
-    NotFound {
-        /// The URL.
-        url: String,
-    },
-    /// GitHub's budget is exhausted.
-    #[error(
-        "rate limit for github api has been reached ({url}): {detail}. Set GITHUB_TOKEN (5000 requests per hour instead of 60), point the provider at a mirror (file://, https:// or oci:// URL), or use --offline to work from the cache"
-    )]
-    RateLimited {
-        /// The URL that was refused.
-        url: String,
-        /// When the budget resets, in words.
-        detail: String,
-    },
-    /// Another HTTP status.
-    #[error("{url} answered {status}{}", if .body.is_empty() { String::new() } else { format!(": {}", .body) })]
-    Status {
-        /// The URL.
-        url: String,
-        /// The status code.
-        status: u16,
-        /// The start of the body, for context.
-        body: String,
-    },
-    /// The request never got an answer (DNS, connection, TLS, timeout, reset).
-    #[error(
-        "failed to get {url}: {reason} (after {ATTEMPTS} attempts; check the address, the network and any proxy settings, or use --offline to work from the cache)"
-    )]
-    Transport {
-        /// The URL.
-        url: String,
-        /// What went wrong, with causes.
-        reason: String,
-    },
-    /// Offline and not in the cache.
-    #[error("{url} is not in the cache and --offline forbids network access; {}", .hint.as_deref().unwrap_or("run the same command without --offline to fetch it"))]
-    Offline {
-        /// The URL.
-        url: String,
-        /// The command that would fetch it.
-        hint: Option<String>,
-    },
-    /// The cache could not be written.
-    #[error(transparent)]
-    Cache(#[from] cache::CacheError),
-}
-
-impl FetchError {
-    /// True for a 404/410.
-    pub fn is_not_found(&self) -> bool {
-        matches!(self, FetchError::NotFound { .. })
+    /// Names `hint`, the command that would fetch this item, when it is missing offline.
+    pub fn hinted(mut self, hint: &str) -> Request {
+        self.fetch_hint = Some(hint.to_string());
+        self
     }
 }
 
@@ -201,61 +151,6 @@ impl Default for FetchOptions {
     }
 }
 
-impl FetchOptions {
-    /// Settings from the environment: `CAPICTL_CACHE_DIR` (default
-    /// `$XDG_CACHE_HOME/capictl`), `CAPICTL_OFFLINE` (`1`/`true`), `CAPICTL_CACHE_TTL` (a Go
-    /// duration such as `30m`, or seconds), `CAPICTL_HTTP_TIMEOUT` and `CAPICTL_RETRY_DELAY`
-    /// (durations).
-    pub fn from_env(env: &crate::config::Env) -> Result<FetchOptions, Error> {
-        let mut options = FetchOptions {
-            cache_dir: crate::config::paths::cache_home(env).map(|d| d.join("capictl")),
-            ..FetchOptions::default()
-        };
-        if let Some(dir) = env.get("CAPICTL_CACHE_DIR").filter(|d| !d.is_empty()) {
-            options.cache_dir = Some(PathBuf::from(dir));
-        }
-        if let Some(v) = env.get("CAPICTL_OFFLINE").filter(|v| !v.is_empty()) {
-            options.offline = match v.to_ascii_lowercase().as_str() {
-                "1" | "true" | "yes" => true,
-                "0" | "false" | "no" => false,
-                _ => {
-                    return Err(Error::Invalid(format!(
-                        "invalid CAPICTL_OFFLINE {v:?}: use 1 or 0"
-                    )));
-                }
-            };
-        }
-        let duration = |name: &str| -> Result<Option<Duration>, Error> {
-            match env.get(name).filter(|v| !v.is_empty()) {
-                None => Ok(None),
-                Some(v) => parse_duration(v).map(Some).ok_or_else(|| {
-                    Error::Invalid(format!(
-                        "invalid {name} {v:?}: use a duration such as 30m, 1h or 90s"
-                    ))
-                }),
-            }
-        };
-        if let Some(ttl) = duration("CAPICTL_CACHE_TTL")? {
-            options.ttl = ttl;
-        }
-        if let Some(timeout) = duration("CAPICTL_HTTP_TIMEOUT")? {
-            options.timeout = timeout;
-        }
-        if let Some(delay) = duration("CAPICTL_RETRY_DELAY")? {
-            options.retry_base = delay;
-        }
-        Ok(options)
-    }
-}
-
-/// A Go duration (`1h30m`, `90s`) or a number of seconds.
-pub fn parse_duration(text: &str) -> Option<Duration> {
-    match text.trim().parse::<u64>() {
-        Ok(secs) => Some(Duration::from_secs(secs)),
-        Err(_) => crate::config::parse_go_duration(text),
-    }
-}
-
 /// The HTTP client and cache shared by every repository of a run.
 #[derive(Debug, Clone)]
 pub struct Fetcher {
@@ -269,15 +164,15 @@ pub struct Fetcher {
 }
 
 impl Fetcher {
-    /// Builds the client.
-    pub fn new(options: FetchOptions) -> Result<Fetcher, Error> {
-        Ok(Fetcher {
+    /// A fetcher with `options`; the HTTP client itself is built on first use.
+    pub fn new(options: FetchOptions) -> Fetcher {
+        Fetcher {
             client: Arc::new(std::sync::OnceLock::new()),
             cache: options.cache_dir.clone().map(Cache::new),
             options,
             github: Arc::new(GitHubLimit::default()),
             stats: Arc::new(Stats::default()),
-        })
+        }
     }
 
     /// The underlying HTTP client, built on first use.
@@ -348,7 +243,7 @@ impl Fetcher {
     pub async fn get(&self, request: &Request) -> Result<Vec<u8>, FetchError> {
         let identity = identity(request.authorization.as_deref());
         let cached = match (&self.cache, request.lifetime) {
-            (Some(cache), Some(_)) => cache.lookup(&request.url, &identity),
+            (Some(cache), Some(_)) => cache.lookup_async(&request.url, &identity).await,
             _ => None,
         };
         if let Some(hit) = &cached
@@ -375,11 +270,11 @@ impl Fetcher {
         let answer = self
             .send_with_retries(request, revalidate.map(|c| &c.entry))
             .await;
-        self.record(request, &identity, cached, answer)
+        self.record(request, &identity, cached, answer).await
     }
 
     /// Stores the answer in the cache (when allowed) and turns it into the caller's result.
-    fn record(
+    async fn record(
         &self,
         request: &Request,
         identity: &str,
@@ -397,9 +292,9 @@ impl Fetcher {
                         body: "not modified, but nothing is cached".into(),
                     });
                 };
-                hit.entry.fetched_at = cache::now_secs();
+                hit.entry.fetched_at = clock::now_secs();
                 if let Some((cache, _)) = store {
-                    cache.write_entry(&hit.entry)?;
+                    cache.write_entry_async(hit.entry).await?;
                 }
                 Ok(hit.bytes)
             }
@@ -416,10 +311,10 @@ impl Fetcher {
                         size: 0,
                         etag,
                         last_modified,
-                        fetched_at: cache::now_secs(),
+                        fetched_at: clock::now_secs(),
                         lifetime,
                     };
-                    cache.store(entry, &bytes)?;
+                    return Ok(cache.store_async(entry, bytes).await?.1);
                 }
                 Ok(bytes)
             }
@@ -432,10 +327,10 @@ impl Fetcher {
                         size: 0,
                         etag: None,
                         last_modified: None,
-                        fetched_at: cache::now_secs(),
+                        fetched_at: clock::now_secs(),
                         lifetime: Lifetime::NotFound,
                     };
-                    cache.write_entry(&entry)?;
+                    cache.write_entry_async(entry).await?;
                 }
                 Err(FetchError::NotFound { url })
             }
@@ -448,18 +343,18 @@ impl Fetcher {
         request: &Request,
         revalidate: Option<&Entry>,
     ) -> Result<Answer, FetchError> {
-        let mut delay = self.options.retry_base;
-        let mut attempt = 1;
+        let mut backoff = Backoff::new(ATTEMPTS, self.options.retry_base);
         loop {
-            let result = self.send_once(request, revalidate).await;
-            let retry_after = match &result {
-                Err(Failure::Retry { after, .. }) if attempt < ATTEMPTS => after.unwrap_or(delay),
-                _ => return result.map_err(Failure::into_error),
+            let (error, after) = match self.send_once(request, revalidate).await {
+                Err(Failure::Retry { error, after }) => (error, after),
+                other => return other.map_err(Failure::into_error),
+            };
+            let attempt = backoff.attempt();
+            let Some(wait) = backoff.next_delay(after) else {
+                return Err(error);
             };
             tracing::debug!(url = %request.url, attempt, "Retrying");
-            tokio::time::sleep(retry_after).await;
-            delay *= 2;
-            attempt += 1;
+            tokio::time::sleep(wait).await;
         }
     }
 
@@ -492,10 +387,7 @@ impl Fetcher {
         }
         self.count(request.kind);
         let transport = |e: reqwest::Error| Failure::Retry {
-            error: FetchError::Transport {
-                url: request.url.clone(),
-                reason: describe(&e),
-            },
+            error: FetchError::transport(&request.url, &e),
             after: None,
         };
         let response = builder.send().await.map_err(transport)?;
@@ -556,24 +448,26 @@ impl Fetcher {
     }
 
     /// Downloads a remote clusterctl.yaml (never cached).
-    pub async fn get_config(&self, url: &str) -> Result<Vec<u8>, Error> {
+    pub async fn get_config(&self, url: &str) -> Result<Vec<u8>, FetchError> {
         if self.options.offline {
-            return Err(Error::Network(format!(
-                "failed to download the clusterctl config file from {url}: --offline forbids network access; download it and pass its path to --config"
-            )));
+            return Err(FetchError::ConfigOffline { url: url.into() });
         }
-        match self.get(&Request::get(url, RequestKind::Other)).await {
-            Ok(bytes) => Ok(bytes),
-            Err(FetchError::NotFound { .. }) => Err(Error::Network(format!(
-                "failed to download the clusterctl config file from {url} got 404"
-            ))),
-            Err(FetchError::Status { status, .. }) => Err(Error::Network(format!(
-                "failed to download the clusterctl config file from {url} got {status}"
-            ))),
-            Err(e) => Err(Error::Network(format!(
-                "failed to download the clusterctl config file from {url}: {e}"
-            ))),
-        }
+        self.get(&Request::get(url, RequestKind::Other))
+            .await
+            .map_err(|e| match e {
+                FetchError::NotFound { .. } => FetchError::ConfigStatus {
+                    url: url.into(),
+                    status: 404,
+                },
+                FetchError::Status { status, .. } => FetchError::ConfigStatus {
+                    url: url.into(),
+                    status,
+                },
+                other => FetchError::ConfigDownload {
+                    url: url.into(),
+                    source: Box::new(other),
+                },
+            })
     }
 }
 
@@ -619,23 +513,4 @@ pub fn identity(authorization: Option<&str>) -> String {
 fn excerpt(body: &str) -> String {
     let line = body.lines().next().unwrap_or_default().trim();
     line.chars().take(200).collect()
-}
-
-/// A transport error in words, with its causes.
-fn describe(e: &reqwest::Error) -> String {
-    let mut out = if e.is_timeout() {
-        "timed out".to_string()
-    } else {
-        e.to_string()
-    };
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        let text = s.to_string();
-        if !out.contains(&text) {
-            out.push_str(": ");
-            out.push_str(&text);
-        }
-        source = s.source();
-    }
-    out
 }

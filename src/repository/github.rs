@@ -8,7 +8,6 @@
 
 use std::collections::HashMap;
 
-use futures::future::BoxFuture;
 use serde_json::Value;
 use tokio::sync::Mutex;
 
@@ -119,7 +118,6 @@ pub fn github_token(config: &Config) -> Option<String> {
 
 /// A GitHub-hosted provider repository.
 pub struct GitHubRepository {
-    url: String,
     location: GitHubUrl,
     fetcher: Fetcher,
     authorization: Option<String>,
@@ -131,14 +129,12 @@ pub struct GitHubRepository {
 impl GitHubRepository {
     /// Opens the repository at `location`.
     pub fn new(
-        url: &str,
         location: GitHubUrl,
         config: &Config,
         fetcher: &Fetcher,
         hint: String,
     ) -> GitHubRepository {
         GitHubRepository {
-            url: url.to_string(),
             fetcher: fetcher.clone(),
             authorization: github_token(config).map(|t| format!("Bearer {t}")),
             proxies: goproxy::parse_goproxy(config.env().get("GOPROXY")),
@@ -149,10 +145,9 @@ impl GitHubRepository {
     }
 
     fn request(&self, url: String, kind: RequestKind, lifetime: Lifetime) -> Request {
-        let mut request = Request::get(url, kind).cached(lifetime);
+        let mut request = Request::get(url, kind).cached(lifetime).hinted(&self.hint);
         request.github = true;
         request.authorization.clone_from(&self.authorization);
-        request.fetch_hint = Some(self.hint.clone());
         request
     }
 
@@ -172,12 +167,15 @@ impl GitHubRepository {
             let url = format!("{}/releases?per_page=100&page={page}", self.repo_api());
             let body = self
                 .fetcher
-                .get(&self.request(url, RequestKind::Api, Lifetime::Mutable))
+                .get(&self.request(url.clone(), RequestKind::Api, Lifetime::Mutable))
                 .await
                 .map_err(|e| fetch_error(e, "failed to get the list of releases"))?;
-            let releases: Vec<Value> = serde_json::from_slice(&body).map_err(|e| RepositoryError::Unsupported(format!(
-                "failed to get the list of releases: the GitHub API answered something that is not a release list: {e}"
-            )))?;
+            let releases: Vec<Value> = serde_json::from_slice(&body).map_err(|source| {
+                RepositoryError::InvalidReleaseList {
+                    url: url.clone(),
+                    source,
+                }
+            })?;
             let count = releases.len();
             versions.extend(
                 releases
@@ -201,13 +199,15 @@ impl GitHubRepository {
         let url = format!("{}/releases/tags/{version}", self.repo_api());
         let release = match self
             .fetcher
-            .get(&self.request(url, RequestKind::Api, Lifetime::Mutable))
+            .get(&self.request(url.clone(), RequestKind::Api, Lifetime::Mutable))
             .await
         {
-            Ok(body) => Some(serde_json::from_slice(&body).map_err(|e| {
-                RepositoryError::Unsupported(format!(
-                    "failed to read release {version:?}: invalid JSON from the GitHub API: {e}"
-                ))
+            Ok(body) => Some(serde_json::from_slice(&body).map_err(|source| {
+                RepositoryError::InvalidRelease {
+                    version: version.to_string(),
+                    url,
+                    source,
+                }
             })?),
             Err(e) if e.is_not_found() => None,
             Err(e) => {
@@ -270,55 +270,35 @@ fn fetch_error(e: FetchError, context: &str) -> RepositoryError {
 }
 
 impl Repository for GitHubRepository {
-    fn url(&self) -> &str {
-        &self.url
-    }
-
-    fn default_version(&self) -> &str {
-        &self.location.version
-    }
-
-    fn components_path(&self) -> &str {
-        &self.location.components_path
-    }
-
-    fn versions(&self) -> BoxFuture<'_, Result<Vec<String>, RepositoryError>> {
-        Box::pin(async move {
-            let module = self.location.module();
-            match goproxy::list_versions(&self.fetcher, &self.proxies, &module, &self.hint).await {
-                Ok(Some(versions)) => return Ok(versions),
-                Ok(None) => {}
-                Err(e @ FetchError::Offline { .. }) => return Err(RepositoryError::Fetch(e)),
-                Err(e) => {
-                    tracing::debug!(error = %e, module, "Go proxy unavailable; listing releases through the GitHub API")
-                }
+    async fn versions(&self) -> Result<Vec<String>, RepositoryError> {
+        let module = self.location.module();
+        match goproxy::list_versions(&self.fetcher, &self.proxies, &module, &self.hint).await {
+            Ok(Some(versions)) => return Ok(versions),
+            Ok(None) => {}
+            Err(e @ FetchError::Offline { .. }) => return Err(RepositoryError::Fetch(e)),
+            Err(e) => {
+                tracing::debug!(error = %e, module, "Go proxy unavailable; listing releases through the GitHub API")
             }
-            self.versions_from_api().await
-        })
+        }
+        self.versions_from_api().await
     }
 
-    fn file<'a>(
-        &'a self,
-        version: &'a str,
-        path: &'a str,
-    ) -> BoxFuture<'a, Result<Vec<u8>, RepositoryError>> {
-        Box::pin(async move {
-            let name = format!("{}{path}", self.location.root_path);
-            let url = format!(
-                "{}://{}/{}/{}/releases/download/{version}/{name}",
-                self.location.scheme, self.location.host, self.location.owner, self.location.repo
-            );
-            let request = self.request(url, RequestKind::Download, Lifetime::Immutable);
-            match self.fetcher.get(&request).await {
-                Ok(bytes) => Ok(bytes),
-                Err(e @ FetchError::Offline { .. }) => Err(RepositoryError::Fetch(e)),
-                Err(e @ FetchError::RateLimited { .. }) => Err(RepositoryError::Fetch(e)),
-                Err(e) => {
-                    tracing::debug!(error = %e, "download failed; asking the GitHub API");
-                    self.file_from_api(version, &name).await
-                }
+    async fn file(&self, version: &str, path: &str) -> Result<Vec<u8>, RepositoryError> {
+        let name = format!("{}{path}", self.location.root_path);
+        let url = format!(
+            "{}://{}/{}/{}/releases/download/{version}/{name}",
+            self.location.scheme, self.location.host, self.location.owner, self.location.repo
+        );
+        let request = self.request(url, RequestKind::Download, Lifetime::Immutable);
+        match self.fetcher.get(&request).await {
+            Ok(bytes) => Ok(bytes),
+            Err(e @ FetchError::Offline { .. }) => Err(RepositoryError::Fetch(e)),
+            Err(e @ FetchError::RateLimited { .. }) => Err(RepositoryError::Fetch(e)),
+            Err(e) => {
+                tracing::debug!(error = %e, "download failed; asking the GitHub API");
+                self.file_from_api(version, &name).await
             }
-        })
+        }
     }
 }
 
@@ -390,10 +370,8 @@ pub async fn read_template_url(
                 .decode(content)
                 .ok()
         });
-    Some(decoded.ok_or_else(|| {
-        RepositoryError::Unsupported(format!(
-            "failed to get {url}: the GitHub contents API did not return a base64 file"
-        ))
+    Some(decoded.ok_or_else(|| RepositoryError::InvalidContents {
+        url: url.to_string(),
     }))
 }
 

@@ -2,20 +2,17 @@
 //! `https://{gitlab host}/api/v4/projects/{slug}/packages/generic/{package}/{version}/{file}`.
 //! GitLab cannot list package versions, so the only version is the one in the URL.
 
-use futures::future::BoxFuture;
-
 use super::{Repository, RepositoryError};
 use crate::config::Config;
 use crate::fetch::{FetchError, Fetcher, Lifetime, Request, RequestKind};
 
 /// A GitLab generic-package repository.
 pub struct GitLabRepository {
-    url: String,
     host: String,
     project: String,
     package: String,
+    /// The version in the URL, the only one GitLab can name.
     version: String,
-    components_path: String,
     fetcher: Fetcher,
     authorization: Option<String>,
     hint: String,
@@ -58,12 +55,10 @@ impl GitLabRepository {
             return Err(invalid());
         }
         Ok(GitLabRepository {
-            url: url.to_string(),
             host: host.to_string(),
             project: parts[3].to_string(),
             package: parts[6].to_string(),
             version: parts[7].to_string(),
-            components_path: parts[8].to_string(),
             fetcher: fetcher.clone(),
             authorization: config
                 .get("gitlab-access-token")
@@ -75,49 +70,32 @@ impl GitLabRepository {
 }
 
 impl Repository for GitLabRepository {
-    fn url(&self) -> &str {
-        &self.url
+    async fn versions(&self) -> Result<Vec<String>, RepositoryError> {
+        Ok(vec![self.version.clone()])
     }
 
-    fn default_version(&self) -> &str {
-        &self.version
-    }
-
-    fn components_path(&self) -> &str {
-        &self.components_path
-    }
-
-    fn versions(&self) -> BoxFuture<'_, Result<Vec<String>, RepositoryError>> {
-        Box::pin(async move { Ok(vec![self.version.clone()]) })
-    }
-
-    fn file<'a>(
-        &'a self,
-        version: &'a str,
-        path: &'a str,
-    ) -> BoxFuture<'a, Result<Vec<u8>, RepositoryError>> {
-        Box::pin(async move {
-            let url = format!(
-                "https://{}/api/v4/projects/{}/packages/generic/{}/{version}/{path}",
-                self.host, self.project, self.package
-            );
-            let mut request =
-                Request::get(url.clone(), RequestKind::Download).cached(Lifetime::Immutable);
-            request.authorization.clone_from(&self.authorization);
-            request.fetch_hint = Some(self.hint.clone());
-            let context =
-                format!("failed to get file {path:?} with version {version:?} from {url:?}");
-            self.fetcher.get(&request).await.map_err(|e| match e {
-                FetchError::NotFound { .. } => RepositoryError::NotFound {
-                    what: format!("{context}, got 404"),
-                    source: None,
-                },
-                FetchError::Status { status: 401, .. } => {
-                    RepositoryError::Unsupported(format!("{context}: unauthorized access, please check your credentials (gitlab-access-token)"))
-                }
-                FetchError::Status { status, .. } => RepositoryError::Unsupported(format!("{context}, got {status}")),
-                other => RepositoryError::Fetch(other).context(context),
-            })
+    async fn file(&self, version: &str, path: &str) -> Result<Vec<u8>, RepositoryError> {
+        let url = format!(
+            "https://{}/api/v4/projects/{}/packages/generic/{}/{version}/{path}",
+            self.host, self.project, self.package
+        );
+        let mut request = Request::get(url.clone(), RequestKind::Download)
+            .cached(Lifetime::Immutable)
+            .hinted(&self.hint);
+        request.authorization.clone_from(&self.authorization);
+        let context = format!("failed to get file {path:?} with version {version:?} from {url:?}");
+        self.fetcher.get(&request).await.map_err(|e| match e {
+            FetchError::NotFound { .. } => RepositoryError::NotFound {
+                what: format!("{context}, got 404"),
+                source: None,
+            },
+            FetchError::Status { status, .. } => RepositoryError::PackageStatus {
+                file: path.to_string(),
+                version: version.to_string(),
+                url,
+                status,
+            },
+            other => RepositoryError::Fetch(other).context(context),
         })
     }
 }
@@ -126,10 +104,31 @@ impl Repository for GitLabRepository {
 mod tests {
     use super::*;
 
+    #[test]
+    fn refusals_keep_clusterctl_text() {
+        let refused = |status| {
+            RepositoryError::PackageStatus {
+                file: "c.yaml".into(),
+                version: "v1.0.0".into(),
+                url: "https://gitlab.example.org/f".into(),
+                status,
+            }
+            .to_string()
+        };
+        assert_eq!(
+            refused(401),
+            "failed to get file \"c.yaml\" with version \"v1.0.0\" from \"https://gitlab.example.org/f\": unauthorized access, please check your credentials (gitlab-access-token)"
+        );
+        assert_eq!(
+            refused(500),
+            "failed to get file \"c.yaml\" with version \"v1.0.0\" from \"https://gitlab.example.org/f\", got 500"
+        );
+    }
+
     // Ported from cmd/clusterctl/client/repository/repository_gitlab_test.go.
     #[test]
     fn url_forms() {
-        let fetcher = Fetcher::new(Default::default()).unwrap();
+        let fetcher = Fetcher::new(Default::default());
         let config = Config::default();
         let ok = "https://gitlab.example.org/api/v4/projects/group%2Fproject/packages/generic/my-package/v1.0.0/infrastructure-components.yaml";
         assert!(GitLabRepository::matches(ok));
@@ -142,7 +141,6 @@ mod tests {
             ),
             ("group%2Fproject", "my-package", "v1.0.0")
         );
-        assert_eq!(repo.components_path, "infrastructure-components.yaml");
         for bad in [
             "https://gitlab.example.org/api/v4/projects/group/project/packages/generic/my-package/v1.0.0/c.yaml",
             "https://gitlab.example.org/api/v4/projects/p/packages/npm/pkg/v1.0.0/c.yaml",

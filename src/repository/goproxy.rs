@@ -89,8 +89,9 @@ async fn list_from(
             proxy.base,
             escape_module_path(module)
         );
-        let mut request = Request::get(url, RequestKind::Proxy).cached(Lifetime::Mutable);
-        request.fetch_hint = Some(hint.to_string());
+        let request = Request::get(url, RequestKind::Proxy)
+            .cached(Lifetime::Mutable)
+            .hinted(hint);
         match fetcher.get(&request).await {
             Ok(body) => versions.extend(
                 String::from_utf8_lossy(&body)

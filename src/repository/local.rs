@@ -3,8 +3,6 @@
 
 use std::path::{Path, PathBuf};
 
-use futures::future::BoxFuture;
-
 use super::{Repository, RepositoryError};
 use crate::version::Version;
 
@@ -15,8 +13,6 @@ pub struct LocalRepository {
     url: String,
     basepath: PathBuf,
     label: String,
-    default_version: String,
-    components_path: String,
 }
 
 impl LocalRepository {
@@ -38,8 +34,7 @@ impl LocalRepository {
             });
         }
         let n = components.len();
-        let (provider_id, version, file) =
-            (components[n - 3], components[n - 2], components[n - 1]);
+        let (provider_id, version) = (components[n - 3], components[n - 2]);
         if version != "latest" && version.parse::<Version>().is_err() {
             return Err(RepositoryError::InvalidUrl {
                 url: url.to_string(),
@@ -65,8 +60,6 @@ impl LocalRepository {
                 base
             }),
             label: label.to_string(),
-            default_version: version.to_string(),
-            components_path: file.to_string(),
         })
     }
 
@@ -143,63 +136,43 @@ fn percent_decode(text: &str) -> Option<String> {
 }
 
 impl Repository for LocalRepository {
-    fn url(&self) -> &str {
-        &self.url
+    async fn versions(&self) -> Result<Vec<String>, RepositoryError> {
+        let dir = self.release_dir();
+        let entries = std::fs::read_dir(&dir).map_err(|source| RepositoryError::Io {
+            action: "failed to list release directories".to_string(),
+            path: dir.clone(),
+            source,
+        })?;
+        let mut versions: Vec<String> = entries
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+            .filter_map(|e| e.file_name().into_string().ok())
+            .filter(|name| name.parse::<Version>().is_ok())
+            .collect();
+        versions.sort();
+        Ok(versions)
     }
 
-    fn default_version(&self) -> &str {
-        &self.default_version
-    }
-
-    fn components_path(&self) -> &str {
-        &self.components_path
-    }
-
-    fn versions(&self) -> BoxFuture<'_, Result<Vec<String>, RepositoryError>> {
-        Box::pin(async move {
-            let dir = self.release_dir();
-            let entries = std::fs::read_dir(&dir).map_err(|source| RepositoryError::Io {
-                action: "failed to list release directories".to_string(),
-                path: dir.clone(),
-                source,
-            })?;
-            let mut versions: Vec<String> = entries
-                .filter_map(Result::ok)
-                .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
-                .filter_map(|e| e.file_name().into_string().ok())
-                .filter(|name| name.parse::<Version>().is_ok())
-                .collect();
-            versions.sort();
-            Ok(versions)
-        })
-    }
-
-    fn file<'a>(
-        &'a self,
-        version: &'a str,
-        path: &'a str,
-    ) -> BoxFuture<'a, Result<Vec<u8>, RepositoryError>> {
-        Box::pin(async move {
-            let absolute = self.release_dir().join(version).join(path);
-            let not_found = |source: std::io::Error| RepositoryError::NotFound {
-                what: format!(
-                    "failed to read file {:?} from local release {version}",
+    async fn file(&self, version: &str, path: &str) -> Result<Vec<u8>, RepositoryError> {
+        let absolute = self.release_dir().join(version).join(path);
+        let not_found = |source: std::io::Error| RepositoryError::NotFound {
+            what: format!(
+                "failed to read file {:?} from local release {version}",
+                absolute.display().to_string()
+            ),
+            source: Some(source),
+        };
+        let meta = std::fs::metadata(&absolute).map_err(not_found)?;
+        if meta.is_dir() {
+            return Err(RepositoryError::InvalidUrl {
+                url: self.url.clone(),
+                reason: format!(
+                    "invalid path: file {path:?} is actually a directory {:?}",
                     absolute.display().to_string()
                 ),
-                source: Some(source),
-            };
-            let meta = std::fs::metadata(&absolute).map_err(not_found)?;
-            if meta.is_dir() {
-                return Err(RepositoryError::InvalidUrl {
-                    url: self.url.clone(),
-                    reason: format!(
-                        "invalid path: file {path:?} is actually a directory {:?}",
-                        absolute.display().to_string()
-                    ),
-                });
-            }
-            std::fs::read(&absolute).map_err(not_found)
-        })
+            });
+        }
+        std::fs::read(&absolute).map_err(not_found)
     }
 }
 
@@ -220,8 +193,6 @@ mod tests {
             ok.basepath,
             PathBuf::from("/home/user/.config/cluster-api/overrides")
         );
-        assert_eq!(ok.default_version, "v0.3.0");
-        assert_eq!(ok.components_path, "infrastructure-components.yaml");
 
         let file = LocalRepository::open(
             "file:///repo/cluster-api/latest/core-components.yaml",
@@ -229,7 +200,6 @@ mod tests {
             None,
         )
         .unwrap();
-        assert_eq!(file.default_version, "latest");
         assert_eq!(file.basepath, PathBuf::from("/repo"));
 
         let cases = [

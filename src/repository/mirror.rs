@@ -11,7 +11,6 @@
 //!
 //! `capictl mirror` writes this file; any static web server can then serve the folder.
 
-use futures::future::BoxFuture;
 use serde_json::Value;
 
 use super::{Repository, RepositoryError};
@@ -27,10 +26,7 @@ pub const INDEX_KIND: &str = "ReleaseIndex";
 
 /// A provider mirrored on a web server.
 pub struct MirrorRepository {
-    url: String,
     base: String,
-    version: String,
-    components_path: String,
     fetcher: Fetcher,
     hint: String,
 }
@@ -43,8 +39,9 @@ pub fn render_index(versions: &[String]) -> String {
 
 /// The versions of an index file.
 pub fn parse_index(bytes: &[u8], url: &str) -> Result<Vec<String>, RepositoryError> {
-    let invalid = |reason: String| {
-        RepositoryError::Unsupported(format!("invalid mirror index {url}: {reason}"))
+    let invalid = |reason: String| RepositoryError::InvalidMirrorIndex {
+        url: url.to_string(),
+        reason,
     };
     let text = std::str::from_utf8(bytes).map_err(|e| invalid(e.to_string()))?;
     let doc = crate::yaml::parse_documents(text)
@@ -87,7 +84,7 @@ impl MirrorRepository {
             ));
         }
         let n = parts.len();
-        let (found_label, version, file) = (parts[n - 3], parts[n - 2], parts[n - 1]);
+        let (found_label, version) = (parts[n - 3], parts[n - 2]);
         if found_label != label {
             return Err(invalid(format!(
                 "invalid path: url {url:?} must contain provider {label:?} in the form {{base}}/{{provider-label}}/{{version}}/{{components.yaml}}"
@@ -99,10 +96,7 @@ impl MirrorRepository {
             )));
         }
         Ok(MirrorRepository {
-            url: url.to_string(),
             base: parts[..n - 2].join("/"),
-            version: version.to_string(),
-            components_path: file.to_string(),
             fetcher: fetcher.clone(),
             hint,
         })
@@ -110,53 +104,31 @@ impl MirrorRepository {
 }
 
 impl Repository for MirrorRepository {
-    fn url(&self) -> &str {
-        &self.url
+    async fn versions(&self) -> Result<Vec<String>, RepositoryError> {
+        let url = format!("{}/{INDEX_FILE}", self.base);
+        let request = Request::get(url.clone(), RequestKind::Download)
+            .cached(Lifetime::Mutable)
+            .hinted(&self.hint);
+        let bytes = self.fetcher.get(&request).await.map_err(|e| match e {
+            FetchError::NotFound { .. } => RepositoryError::MissingMirrorIndex { url: url.clone() },
+            other => RepositoryError::Fetch(other).context("failed to list releases"),
+        })?;
+        parse_index(&bytes, &url)
     }
 
-    fn default_version(&self) -> &str {
-        &self.version
-    }
-
-    fn components_path(&self) -> &str {
-        &self.components_path
-    }
-
-    fn versions(&self) -> BoxFuture<'_, Result<Vec<String>, RepositoryError>> {
-        Box::pin(async move {
-            let url = format!("{}/{INDEX_FILE}", self.base);
-            let mut request =
-                Request::get(url.clone(), RequestKind::Download).cached(Lifetime::Mutable);
-            request.fetch_hint = Some(self.hint.clone());
-            let bytes = self.fetcher.get(&request).await.map_err(|e| match e {
-                FetchError::NotFound { .. } => RepositoryError::Unsupported(format!(
-                    "failed to list releases: the mirror has no {url}; write it with `capictl mirror`, or name an explicit version instead of latest"
-                )),
-                other => RepositoryError::Fetch(other).context("failed to list releases"),
-            })?;
-            parse_index(&bytes, &url)
-        })
-    }
-
-    fn file<'a>(
-        &'a self,
-        version: &'a str,
-        path: &'a str,
-    ) -> BoxFuture<'a, Result<Vec<u8>, RepositoryError>> {
-        Box::pin(async move {
-            let url = format!("{}/{version}/{path}", self.base);
-            let mut request =
-                Request::get(url.clone(), RequestKind::Download).cached(Lifetime::Immutable);
-            request.fetch_hint = Some(self.hint.clone());
-            self.fetcher.get(&request).await.map_err(|e| match e {
-                FetchError::NotFound { url } => RepositoryError::NotFound {
-                    what: format!(
-                        "failed to read file {url:?} from mirror release {version}: not found (404)"
-                    ),
-                    source: None,
-                },
-                other => RepositoryError::Fetch(other),
-            })
+    async fn file(&self, version: &str, path: &str) -> Result<Vec<u8>, RepositoryError> {
+        let url = format!("{}/{version}/{path}", self.base);
+        let request = Request::get(url, RequestKind::Download)
+            .cached(Lifetime::Immutable)
+            .hinted(&self.hint);
+        self.fetcher.get(&request).await.map_err(|e| match e {
+            FetchError::NotFound { url } => RepositoryError::NotFound {
+                what: format!(
+                    "failed to read file {url:?} from mirror release {version}: not found (404)"
+                ),
+                source: None,
+            },
+            other => RepositoryError::Fetch(other),
         })
     }
 }
@@ -182,7 +154,7 @@ mod tests {
 
     #[test]
     fn url_layout() {
-        let f = Fetcher::new(Default::default()).unwrap();
+        let f = Fetcher::new(Default::default());
         let r = MirrorRepository::open(
             "https://m.example/capi/cluster-api/latest/core-components.yaml",
             "cluster-api",
@@ -191,7 +163,6 @@ mod tests {
         )
         .unwrap();
         assert_eq!(r.base, "https://m.example/capi/cluster-api");
-        assert_eq!(r.version, "latest");
         assert!(
             MirrorRepository::open(
                 "https://m.example/capi/infrastructure-aws/v1.0.0/c.yaml",

@@ -11,6 +11,7 @@ pub mod mirror;
 pub mod oci;
 mod overrides;
 mod upgrade_info;
+mod url_defaults;
 mod versions;
 
 use std::path::PathBuf;
@@ -25,29 +26,53 @@ pub use mirror::MirrorRepository;
 pub use oci::{OciError, OciRepository};
 pub use overrides::Overrides;
 pub use upgrade_info::UpgradeInfo;
+pub use url_defaults::UrlDefaults;
 pub use versions::{latest_contract_release, latest_patch_release};
 
-use crate::config::{Config, ProviderConfig};
+use crate::config::{Config, ConfigError, ProviderConfig};
 use crate::fetch::{FetchError, Fetcher};
 
 pub use crate::provider::{COMPATIBLE_CONTRACTS, CURRENT_CONTRACT};
 
 /// One backend: answers which versions exist and what the bytes of a file at a version are.
+/// What the provider URL names besides (default version, components file) is read once by
+/// [`ProviderRepository`], see [`UrlDefaults`]. Implement it with `async fn`s; the layers above
+/// hold backends as [`DynRepository`] trait objects.
 pub trait Repository: Send + Sync {
-    /// The provider URL this repository was opened from.
-    fn url(&self) -> &str;
-    /// The version segment of the URL (`latest` or a tag).
-    fn default_version(&self) -> &str;
-    /// The file name of the components manifest (`core-components.yaml`).
-    fn components_path(&self) -> &str;
     /// Every version the repository has (tags; unsorted, may include non-semver entries).
-    fn versions(&self) -> BoxFuture<'_, Result<Vec<String>, RepositoryError>>;
+    fn versions(&self) -> impl Future<Output = Result<Vec<String>, RepositoryError>> + Send;
     /// The bytes of `path` in release `version`. A missing file is [`RepositoryError::NotFound`].
+    fn file(
+        &self,
+        version: &str,
+        path: &str,
+    ) -> impl Future<Output = Result<Vec<u8>, RepositoryError>> + Send;
+}
+
+/// [`Repository`] as a trait object (`Box<dyn DynRepository>`); every [`Repository`] is one.
+pub trait DynRepository: Send + Sync {
+    /// [`Repository::versions`], boxed.
+    fn versions(&self) -> BoxFuture<'_, Result<Vec<String>, RepositoryError>>;
+    /// [`Repository::file`], boxed.
     fn file<'a>(
         &'a self,
         version: &'a str,
         path: &'a str,
     ) -> BoxFuture<'a, Result<Vec<u8>, RepositoryError>>;
+}
+
+impl<R: Repository> DynRepository for R {
+    fn versions(&self) -> BoxFuture<'_, Result<Vec<String>, RepositoryError>> {
+        Box::pin(Repository::versions(self))
+    }
+
+    fn file<'a>(
+        &'a self,
+        version: &'a str,
+        path: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<u8>, RepositoryError>> {
+        Box::pin(Repository::file(self, version, path))
+    }
 }
 
 /// Errors of the repository layer.
@@ -61,9 +86,84 @@ pub enum RepositoryError {
         /// Why it is invalid (clusterctl's message).
         reason: String,
     },
-    /// No backend for this URL scheme or host.
-    #[error("{0}")]
-    Unsupported(String),
+    /// Plain `http://` to a host that is neither loopback nor listed as insecure.
+    #[error(
+        "invalid provider url {url:?}: plain http is allowed only on loopback or for hosts listed under insecure-registries; use https"
+    )]
+    PlainHttp {
+        /// The provider URL.
+        url: String,
+    },
+    /// A URL scheme no backend serves.
+    #[error("invalid provider url. there are no provider implementation for {scheme:?} schema")]
+    UnsupportedScheme {
+        /// The provider URL.
+        url: String,
+        /// Its scheme.
+        scheme: String,
+    },
+    /// The GitHub API answered a release list that is not one.
+    #[error(
+        "failed to get the list of releases: the GitHub API answered something that is not a release list: {source}"
+    )]
+    InvalidReleaseList {
+        /// The API URL.
+        url: String,
+        /// Why it is not a release list.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// The GitHub API answered a release that is not JSON.
+    #[error("failed to read release {version:?}: invalid JSON from the GitHub API: {source}")]
+    InvalidRelease {
+        /// The release tag.
+        version: String,
+        /// The API URL.
+        url: String,
+        /// The JSON error.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// The GitHub contents API answered without a base64 file.
+    #[error("failed to get {url}: the GitHub contents API did not return a base64 file")]
+    InvalidContents {
+        /// The template URL asked for.
+        url: String,
+    },
+    /// A GitLab package file answered an error status other than 404.
+    #[error(
+        "failed to get file {file:?} with version {version:?} from {url:?}{}",
+        if *.status == 401 { ": unauthorized access, please check your credentials (gitlab-access-token)".to_string() } else { format!(", got {}", .status) }
+    )]
+    PackageStatus {
+        /// The file asked for.
+        file: String,
+        /// The package version.
+        version: String,
+        /// The package file URL.
+        url: String,
+        /// The HTTP status.
+        status: u16,
+    },
+    /// An HTTP mirror has no `index.yaml` to list its versions.
+    #[error(
+        "failed to list releases: the mirror has no {url}; write it with `capictl mirror`, or name an explicit version instead of latest"
+    )]
+    MissingMirrorIndex {
+        /// The index URL.
+        url: String,
+    },
+    /// An HTTP mirror's `index.yaml` cannot be read.
+    #[error("invalid mirror index {url}: {reason}")]
+    InvalidMirrorIndex {
+        /// The index URL.
+        url: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A configuration value the repository layer reads (`github-hosts`, `overridesFolder`).
+    #[error(transparent)]
+    Config(#[from] ConfigError),
     /// The file or release does not exist (a version probe skips such candidates).
     #[error("{what}")]
     NotFound {
@@ -140,7 +240,7 @@ pub fn open_backend(
     provider: &ProviderConfig,
     config: &Config,
     fetcher: &Fetcher,
-) -> Result<Box<dyn Repository>, RepositoryError> {
+) -> Result<Box<dyn DynRepository>, RepositoryError> {
     let url = provider.url.as_str();
     let label = provider.manifest_label();
     let hint = format!(
@@ -148,41 +248,40 @@ pub fn open_backend(
         provider.provider_type.flag(),
         provider.name
     );
-    let github_hosts = config
-        .github_hosts()
-        .map_err(|e| RepositoryError::Unsupported(e.to_string()))?;
-    let backend: Result<Box<dyn Repository>, RepositoryError> = match url_scheme(url) {
+    let github_hosts = config.github_hosts()?;
+    let backend: Result<Box<dyn DynRepository>, RepositoryError> = match url_scheme(url) {
         None | Some("file") => LocalRepository::open(url, &label, config.base_dir())
-            .map(|r| Box::new(r) as Box<dyn Repository>)
+            .map(|r| Box::new(r) as Box<dyn DynRepository>)
             .map_err(|e| e.context("error creating the local filesystem repository client")),
         Some("https" | "http") => {
             if let Some(parsed) = github::GitHubUrl::parse(url, &github_hosts) {
                 parsed
                     .map(|location| {
-                        Box::new(GitHubRepository::new(url, location, config, fetcher, hint))
-                            as Box<dyn Repository>
+                        Box::new(GitHubRepository::new(location, config, fetcher, hint))
+                            as Box<dyn DynRepository>
                     })
                     .map_err(|e| e.context("error creating the GitHub repository client"))
             } else if GitLabRepository::matches(url) {
                 GitLabRepository::open(url, config, fetcher, hint)
-                    .map(|r| Box::new(r) as Box<dyn Repository>)
+                    .map(|r| Box::new(r) as Box<dyn DynRepository>)
                     .map_err(|e| e.context("error creating the GitLab repository client"))
             } else if url.starts_with("https://") || insecure_allowed(url, config) {
                 MirrorRepository::open(url, &label, fetcher, hint)
-                    .map(|r| Box::new(r) as Box<dyn Repository>)
+                    .map(|r| Box::new(r) as Box<dyn DynRepository>)
                     .map_err(|e| e.context("error creating the HTTP mirror repository client"))
             } else {
-                Err(RepositoryError::Unsupported(format!(
-                    "invalid provider url {url:?}: plain http is allowed only on loopback or for hosts listed under insecure-registries; use https"
-                )))
+                Err(RepositoryError::PlainHttp {
+                    url: url.to_string(),
+                })
             }
         }
         Some("oci") => OciRepository::open(provider, config, fetcher, hint)
-            .map(|r| Box::new(r) as Box<dyn Repository>)
+            .map(|r| Box::new(r) as Box<dyn DynRepository>)
             .map_err(|e| e.context("error creating the OCI repository client")),
-        Some(other) => Err(RepositoryError::Unsupported(format!(
-            "invalid provider url. there are no provider implementation for {other:?} schema"
-        ))),
+        Some(other) => Err(RepositoryError::UnsupportedScheme {
+            url: url.to_string(),
+            scheme: other.to_string(),
+        }),
     };
     backend.map_err(|e| {
         e.context(format!(
@@ -217,12 +316,13 @@ fn url_scheme(url: &str) -> Option<&str> {
     valid.then_some(scheme)
 }
 
-/// A provider's repository together with what clusterctl layers on top of it: the resolved
-/// default version and the overrides folder.
+/// A provider's repository together with what clusterctl layers on top of it: the version
+/// and components file its URL names (with `latest` resolved) and the overrides folder.
 pub struct ProviderRepository {
     provider: ProviderConfig,
-    backend: Box<dyn Repository>,
+    backend: Box<dyn DynRepository>,
     default_version: String,
+    components_path: String,
     overrides: Overrides,
 }
 
@@ -234,10 +334,8 @@ impl ProviderRepository {
         config: &Config,
         fetcher: &Fetcher,
     ) -> Result<ProviderRepository, RepositoryError> {
-        let backend = open_backend(&provider, config, fetcher)?;
-        let overrides = Overrides::from_config(config)
-            .map_err(|e| RepositoryError::Unsupported(e.to_string()))?;
-        Self::with_backend(provider, backend, overrides).await
+        let repository = Self::open_unresolved(provider, config, fetcher)?;
+        repository.resolve_latest().await
     }
 
     /// Opens the repository of `provider` with `version` as its default version, without
@@ -248,41 +346,67 @@ impl ProviderRepository {
         fetcher: &Fetcher,
         version: &str,
     ) -> Result<ProviderRepository, RepositoryError> {
-        let backend = open_backend(&provider, config, fetcher)?;
-        let overrides = Overrides::from_config(config)
-            .map_err(|e| RepositoryError::Unsupported(e.to_string()))?;
-        Ok(ProviderRepository {
-            provider,
-            backend,
-            default_version: version.to_string(),
-            overrides,
-        })
+        let mut repository = Self::open_unresolved(provider, config, fetcher)?;
+        repository.default_version = version.to_string();
+        Ok(repository)
     }
 
-    /// Wraps an already opened backend (for library users with a backend of their own).
+    /// Wraps an already opened backend (for library users with a backend of their own). The
+    /// default version and components file are read from `provider.url` as
+    /// [`UrlDefaults::of`] does (with no GitHub Enterprise hosts).
     pub async fn with_backend(
         provider: ProviderConfig,
-        backend: Box<dyn Repository>,
+        backend: Box<dyn DynRepository>,
         overrides: Overrides,
     ) -> Result<ProviderRepository, RepositoryError> {
-        let default_version = match backend.default_version() {
-            "latest" => latest_contract_release(backend.as_ref(), CURRENT_CONTRACT)
+        let defaults = UrlDefaults::of(&provider, &[]);
+        Self::assemble(provider, backend, defaults, overrides)
+            .resolve_latest()
+            .await
+    }
+
+    /// The backend, the URL's defaults and the overrides folder, with `latest` unresolved.
+    fn open_unresolved(
+        provider: ProviderConfig,
+        config: &Config,
+        fetcher: &Fetcher,
+    ) -> Result<ProviderRepository, RepositoryError> {
+        let backend = open_backend(&provider, config, fetcher)?;
+        let defaults = UrlDefaults::of(&provider, &config.github_hosts()?);
+        let overrides = Overrides::from_config(config)?;
+        Ok(Self::assemble(provider, backend, defaults, overrides))
+    }
+
+    fn assemble(
+        provider: ProviderConfig,
+        backend: Box<dyn DynRepository>,
+        defaults: UrlDefaults,
+        overrides: Overrides,
+    ) -> ProviderRepository {
+        ProviderRepository {
+            provider,
+            backend,
+            default_version: defaults.version,
+            components_path: defaults.components_path,
+            overrides,
+        }
+    }
+
+    /// Replaces a `latest` default version by the newest release implementing the current
+    /// contract.
+    async fn resolve_latest(mut self) -> Result<ProviderRepository, RepositoryError> {
+        if self.default_version == "latest" {
+            self.default_version = latest_contract_release(self.backend.as_ref(), CURRENT_CONTRACT)
                 .await
                 .map_err(|e| e.context("failed to get latest version"))
                 .map_err(|e| {
                     e.context(format!(
                         "failed to get repository client for the {} with name {}",
-                        provider.provider_type, provider.name
+                        self.provider.provider_type, self.provider.name
                     ))
-                })?,
-            explicit => explicit.to_string(),
-        };
-        Ok(ProviderRepository {
-            provider,
-            backend,
-            default_version,
-            overrides,
-        })
+                })?;
+        }
+        Ok(self)
     }
 
     /// The provider this repository belongs to.
@@ -297,12 +421,12 @@ impl ProviderRepository {
 
     /// The components file name.
     pub fn components_path(&self) -> &str {
-        self.backend.components_path()
+        &self.components_path
     }
 
     /// The provider URL.
     pub fn url(&self) -> &str {
-        self.backend.url()
+        &self.provider.url
     }
 
     /// Every version the repository has.

@@ -2,7 +2,7 @@
 //! when nothing else exists), probed through `metadata.yaml`, and the newest release series
 //! implementing a contract.
 
-use super::{METADATA_FILE, Metadata, Repository, RepositoryError};
+use super::{DynRepository, METADATA_FILE, Metadata, RepositoryError};
 use crate::version::Version;
 
 /// How many candidates are probed before giving up (clusterctl's limit).
@@ -12,7 +12,7 @@ const MAX_CANDIDATES: usize = 5;
 /// metadata names a newer-contract-free series, in which case the newest patch of the newest
 /// series implementing `contract`.
 pub async fn latest_contract_release(
-    repo: &dyn Repository,
+    repo: &dyn DynRepository,
     contract: &str,
 ) -> Result<String, RepositoryError> {
     let latest = latest_patch_release(repo, None).await?;
@@ -40,7 +40,7 @@ pub async fn latest_contract_release(
 /// The newest release (optionally within `major.minor`): stable releases first, newest first;
 /// the first of at most five candidates whose `metadata.yaml` exists wins.
 pub async fn latest_patch_release(
-    repo: &dyn Repository,
+    repo: &dyn DynRepository,
     series: Option<(u64, u64)>,
 ) -> Result<String, RepositoryError> {
     let versions = repo
@@ -71,9 +71,8 @@ pub async fn latest_patch_release(
 mod tests {
     use std::collections::BTreeMap;
 
-    use futures::future::BoxFuture;
-
     use super::*;
+    use crate::repository::Repository;
 
     /// An in-memory repository, like clusterctl's `repository_memory.go` test double.
     struct MemoryRepository {
@@ -100,34 +99,19 @@ mod tests {
     }
 
     impl Repository for MemoryRepository {
-        fn url(&self) -> &str {
-            "memory://"
-        }
-        fn default_version(&self) -> &str {
-            "latest"
-        }
-        fn components_path(&self) -> &str {
-            "components.yaml"
-        }
-        fn versions(&self) -> BoxFuture<'_, Result<Vec<String>, RepositoryError>> {
+        async fn versions(&self) -> Result<Vec<String>, RepositoryError> {
             let mut v: Vec<String> = self.files.keys().map(|(v, _)| v.clone()).collect();
             v.dedup();
-            Box::pin(async move { Ok(v) })
+            Ok(v)
         }
-        fn file<'a>(
-            &'a self,
-            version: &'a str,
-            path: &'a str,
-        ) -> BoxFuture<'a, Result<Vec<u8>, RepositoryError>> {
+        async fn file(&self, version: &str, path: &str) -> Result<Vec<u8>, RepositoryError> {
             let found = self
                 .files
                 .get(&(version.to_string(), path.to_string()))
                 .cloned();
-            Box::pin(async move {
-                found.ok_or_else(|| RepositoryError::NotFound {
-                    what: format!("{path} not found in {version}"),
-                    source: None,
-                })
+            found.ok_or_else(|| RepositoryError::NotFound {
+                what: format!("{path} not found in {version}"),
+                source: None,
             })
         }
     }

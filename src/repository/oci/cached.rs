@@ -14,7 +14,8 @@ use super::artifact::{Descriptor, MAX_LAYER_BYTES};
 use super::registry::{MAX_MANIFEST_BYTES, Operation};
 use super::{OciError, OciRepository, Session};
 use crate::fetch::FetchError;
-use crate::fetch::cache::{Entry, Lifetime, now_secs, sha256_digest};
+use crate::fetch::cache::{Cached, Entry, Lifetime, sha256_digest};
+use crate::fetch::clock::now_secs;
 use crate::repository::RepositoryError;
 
 impl OciRepository {
@@ -38,6 +39,12 @@ impl OciRepository {
         }
     }
 
+    /// The cached answer for a mutable key (a tag list, a manifest by tag), stale or not.
+    async fn cached_mutable(&self, key: &str, identity: &str) -> Option<Cached> {
+        let hit = self.fetcher.cache()?.lookup_async(key, identity).await?;
+        (hit.entry.lifetime == Lifetime::Mutable).then_some(hit)
+    }
+
     /// Every tag of the repository.
     pub(super) async fn tag_list(&self, session: &Session) -> Result<Vec<String>, RepositoryError> {
         let mut seen = self.seen_tags.lock().await;
@@ -51,10 +58,7 @@ impl OciRepository {
 
     async fn tag_list_uncached(&self, session: &Session) -> Result<Vec<String>, RepositoryError> {
         let key = format!("{}/tags/list", self.location.repository_url());
-        let cache = self.fetcher.cache();
-        let cached = cache.and_then(|c| c.lookup(&key, &session.identity));
-        if let Some(hit) = &cached
-            && hit.entry.lifetime == Lifetime::Mutable
+        if let Some(hit) = self.cached_mutable(&key, &session.identity).await
             && (self.fetcher.offline() || hit.entry.is_fresh(self.fetcher.ttl()))
             && let Ok(tags) = serde_json::from_slice::<Vec<String>>(&hit.bytes)
         {
@@ -67,13 +71,11 @@ impl OciRepository {
             )));
         }
         let tags = session.client.tags(&self.location.repository).await?;
-        if let Some(cache) = cache {
+        if let Some(cache) = self.fetcher.cache() {
             let bytes = serde_json::to_vec(&tags).unwrap_or_default();
             cache
-                .store(
-                    self.entry(key, &session.identity, Lifetime::Mutable),
-                    &bytes,
-                )
+                .store_async(self.entry(key, &session.identity, Lifetime::Mutable), bytes)
+                .await
                 .map_err(FetchError::from)?;
         }
         Ok(tags)
@@ -103,24 +105,24 @@ impl OciRepository {
     ) -> Result<Vec<u8>, RepositoryError> {
         let key = self.reference(tag);
         let cache = self.fetcher.cache();
-        let cached = cache.and_then(|c| c.lookup(&key, &session.identity));
-        if let Some(hit) = &cached
-            && hit.entry.lifetime == Lifetime::Mutable
-        {
+        if let Some(hit) = self.cached_mutable(&key, &session.identity).await {
             if self.fetcher.offline() || hit.entry.is_fresh(self.fetcher.ttl()) {
-                return Ok(hit.bytes.clone());
+                return Ok(hit.bytes);
             }
             let current = session
                 .client
                 .manifest_digest(Operation::Pull, &self.location.repository, tag)
                 .await?;
             if current.as_deref() == Some(hit.entry.digest.as_str()) {
-                let mut entry = hit.entry.clone();
+                let mut entry = hit.entry;
                 entry.fetched_at = now_secs();
                 if let Some(cache) = cache {
-                    cache.write_entry(&entry).map_err(FetchError::from)?;
+                    cache
+                        .write_entry_async(entry)
+                        .await
+                        .map_err(FetchError::from)?;
                 }
-                return Ok(hit.bytes.clone());
+                return Ok(hit.bytes);
             }
         }
         if self.fetcher.offline() {
@@ -144,13 +146,16 @@ impl OciRepository {
         if let Some(cache) = cache {
             let mut entry = self.entry(key, &session.identity, Lifetime::Mutable);
             entry.etag = Some(digest.clone());
-            cache
-                .store(entry, &fetched.bytes)
+            let (_, bytes) = cache
+                .store_async(entry, fetched.bytes)
+                .await
                 .map_err(FetchError::from)?;
             let by_digest = self.entry(self.reference(&digest), "", Lifetime::Immutable);
-            cache
-                .store(by_digest, &fetched.bytes)
+            let (_, bytes) = cache
+                .store_async(by_digest, bytes)
+                .await
                 .map_err(FetchError::from)?;
+            return Ok(bytes);
         }
         Ok(fetched.bytes)
     }
@@ -198,7 +203,9 @@ impl OciRepository {
             }));
         }
         let cache = self.fetcher.cache();
-        if let Some(bytes) = cache.and_then(|c| c.blob(digest)) {
+        if let Some(cache) = cache
+            && let Some(bytes) = cache.blob_async(digest).await
+        {
             return Ok(bytes);
         }
         if self.fetcher.offline() {
@@ -220,9 +227,11 @@ impl OciRepository {
         }
         if let Some(cache) = cache {
             // A record beside the blob keeps it listed by `cache ls` and alive in `cache prune`.
-            cache
-                .store(self.entry(key, "", Lifetime::Immutable), &bytes)
+            let (_, bytes) = cache
+                .store_async(self.entry(key, "", Lifetime::Immutable), bytes)
+                .await
                 .map_err(FetchError::from)?;
+            return Ok(bytes);
         }
         Ok(bytes)
     }

@@ -129,6 +129,65 @@ pub enum OciError {
         /// The limit.
         limit: u64,
     },
+    /// The `Link` to the next page of tags cannot be followed.
+    #[error("invalid Link {link:?} from {base}: {source}")]
+    InvalidLink {
+        /// The link target as the registry sent it.
+        link: String,
+        /// The URL it is relative to.
+        base: String,
+        /// Why it cannot be joined.
+        #[source]
+        source: url::ParseError,
+    },
+    /// The location of a blob upload session cannot be followed.
+    #[error("invalid upload location {location:?}: {source}")]
+    InvalidUploadLocation {
+        /// The location as the registry sent it.
+        location: String,
+        /// Why it cannot be joined.
+        #[source]
+        source: url::ParseError,
+    },
+    /// A request URL that does not parse.
+    #[error("invalid registry URL {url}: {source}")]
+    InvalidUrl {
+        /// The URL.
+        url: String,
+        /// The parse error.
+        #[source]
+        source: url::ParseError,
+    },
+    /// The tag list's `Link` points at another host.
+    #[error("the registry's tag list points to another host ({target}); refusing to follow it")]
+    ForeignLink {
+        /// The joined URL.
+        target: String,
+    },
+    /// A release file whose name cannot be a layer title.
+    #[error("cannot publish file {name:?}: its name {reason}")]
+    UnpublishableFile {
+        /// The file name.
+        name: String,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// A push with `--offline`.
+    #[error("cannot push to {repository}: --offline forbids network access")]
+    PushOffline {
+        /// `oci://registry/repository`.
+        repository: String,
+    },
+    /// The registry stored a manifest under another digest than the one pushed.
+    #[error("the registry stored {reference} as {reported}, but capictl pushed {pushed}")]
+    DigestChanged {
+        /// `oci://registry/repository:tag`.
+        reference: String,
+        /// The digest the registry reports.
+        reported: String,
+        /// The digest capictl computed.
+        pushed: String,
+    },
     /// The provider URL pins a digest but the artifact does not say which version it holds.
     #[error(
         "{reference} has no org.opencontainers.image.version annotation, so its version is unknown; write the version in the url too (oci://{{registry}}/{{repository}}:{{version}}@sha256:…)"

@@ -36,7 +36,6 @@ mod registry;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-use futures::future::BoxFuture;
 use tokio::sync::{Mutex, OnceCell};
 
 pub use auth::{Credential, ResolvedCredential};
@@ -61,7 +60,6 @@ pub struct OciRepository {
     provider_type: ProviderType,
     name: String,
     components_file: String,
-    default_version: String,
     env: Env,
     plain_http_hosts: Vec<String>,
     fetcher: Fetcher,
@@ -106,7 +104,6 @@ impl OciRepository {
             .file
             .clone()
             .unwrap_or_else(|| default_components_file(provider.provider_type).to_string());
-        let default_version = location.tag.clone().unwrap_or_else(|| "latest".into());
         Ok(OciRepository {
             url: url.to_string(),
             plain_http_hosts: plain_http_hosts(&location.registry, config),
@@ -114,7 +111,6 @@ impl OciRepository {
             provider_type: provider.provider_type,
             name: provider.name.clone(),
             components_file,
-            default_version,
             env: config.env().clone(),
             fetcher: fetcher.clone(),
             hint,
@@ -321,45 +317,27 @@ fn same_version(a: &str, b: &str) -> bool {
 }
 
 impl Repository for OciRepository {
-    fn url(&self) -> &str {
-        &self.url
-    }
-
-    fn default_version(&self) -> &str {
-        &self.default_version
-    }
-
-    fn components_path(&self) -> &str {
-        &self.components_file
-    }
-
-    fn versions(&self) -> BoxFuture<'_, Result<Vec<String>, RepositoryError>> {
-        Box::pin(async move {
-            if let Some(digest) = &self.location.digest {
-                return Ok(vec![self.pinned_version(digest).await?]);
+    async fn versions(&self) -> Result<Vec<String>, RepositoryError> {
+        if let Some(digest) = &self.location.digest {
+            return Ok(vec![self.pinned_version(digest).await?]);
+        }
+        let session = self.session().await?;
+        let tags = self.tag_list(session).await?;
+        let mut known = self.tags.lock().await;
+        let mut versions = Vec::new();
+        for tag in tags {
+            if tag == "latest" {
+                continue;
             }
-            let session = self.session().await?;
-            let tags = self.tag_list(session).await?;
-            let mut known = self.tags.lock().await;
-            let mut versions = Vec::new();
-            for tag in tags {
-                if tag == "latest" {
-                    continue;
-                }
-                if let Ok(version) = tag.parse::<Version>() {
-                    known.insert(version.tag(), tag.clone());
-                    versions.push(tag);
-                }
+            if let Ok(version) = tag.parse::<Version>() {
+                known.insert(version.tag(), tag.clone());
+                versions.push(tag);
             }
-            Ok(versions)
-        })
+        }
+        Ok(versions)
     }
 
-    fn file<'a>(
-        &'a self,
-        version: &'a str,
-        path: &'a str,
-    ) -> BoxFuture<'a, Result<Vec<u8>, RepositoryError>> {
-        Box::pin(self.read_file(version, path))
+    async fn file(&self, version: &str, path: &str) -> Result<Vec<u8>, RepositoryError> {
+        self.read_file(version, path).await
     }
 }

@@ -12,7 +12,7 @@ use super::reference::{
     EMPTY_CONFIG_DIGEST, OciUrl, check_relative_path, repository_type, validate_tag,
 };
 use super::registry::{Operation, RegistryClient};
-use super::{auth, plain_http_hosts};
+use super::{OciError, auth, plain_http_hosts};
 use crate::config::Config;
 use crate::fetch::Fetcher;
 use crate::fetch::cache::sha256_digest;
@@ -87,8 +87,9 @@ fn release_layers(
     files.sort_by(|a, b| a.0.cmp(&b.0));
     let mut layers = Vec::new();
     for (name, bytes) in files {
-        check_relative_path(name).map_err(|reason| {
-            RepositoryError::Unsupported(format!("cannot publish file {name:?}: its name {reason}"))
+        check_relative_path(name).map_err(|reason| OciError::UnpublishableFile {
+            name: name.clone(),
+            reason,
         })?;
         layers.push(ArtifactLayer {
             media_type: FILE_LAYER.into(),
@@ -188,10 +189,10 @@ pub async fn push_artifact(
     }
     validate_tag(tag).map_err(invalid)?;
     if fetcher.offline() {
-        return Err(RepositoryError::Unsupported(format!(
-            "cannot push to {}: --offline forbids network access",
-            target.repository_url()
-        )));
+        return Err(OciError::PushOffline {
+            repository: target.repository_url(),
+        }
+        .into());
     }
     let (manifest, digest) = artifact_manifest(layers, annotations);
     let reference = format!("{}:{tag}", target.repository_url());
@@ -232,9 +233,12 @@ pub async fn push_artifact(
         .await
         .map_err(|e| e.context(format!("failed to push {reference}")))?;
     if let Some(reported) = reported.filter(|r| r != &digest) {
-        return Err(RepositoryError::Unsupported(format!(
-            "the registry stored {reference} as {reported}, but capictl pushed {digest}"
-        )));
+        return Err(OciError::DigestChanged {
+            reference,
+            reported,
+            pushed: digest,
+        }
+        .into());
     }
     Ok(PushedArtifact {
         reference,

@@ -2,6 +2,8 @@
 
 use std::collections::BTreeSet;
 
+use reqwest::Method;
+
 use super::{FetchedManifest, TagList, content_digest, error_message};
 use super::{MANIFEST_ACCEPT, MAX_MANIFEST_BYTES, Operation, RegistryClient, TAGS_PAGE};
 use crate::repository::RepositoryError;
@@ -72,18 +74,45 @@ impl RegistryClient {
 
     /// Resolves a `Link` target against the current URL; only the same registry is followed.
     fn follow(&self, current: &str, next: &str) -> Result<String, RepositoryError> {
-        let base = url::Url::parse(current).map_err(|e| {
-            RepositoryError::Unsupported(format!("invalid registry URL {current}: {e}"))
+        let base = url::Url::parse(current).map_err(|source| OciError::InvalidUrl {
+            url: current.to_string(),
+            source,
         })?;
-        let joined = base.join(next).map_err(|e| {
-            RepositoryError::Unsupported(format!("invalid Link {next:?} from {current}: {e}"))
+        let joined = base.join(next).map_err(|source| OciError::InvalidLink {
+            link: next.to_string(),
+            base: current.to_string(),
+            source,
         })?;
         if joined.host_str() != base.host_str() || joined.port() != base.port() {
-            return Err(RepositoryError::Unsupported(format!(
-                "the registry's tag list points to another host ({joined}); refusing to follow it"
-            )));
+            return Err(OciError::ForeignLink {
+                target: joined.to_string(),
+            }
+            .into());
         }
         Ok(joined.to_string())
+    }
+
+    /// Sends `method` to `{repository}/{path}` (`manifests/{reference}` or `blobs/{digest}`;
+    /// manifests are asked for in the media types we read). Returns the URL and the answer.
+    async fn call(
+        &self,
+        op: Operation,
+        method: Method,
+        repository: &str,
+        path: &str,
+    ) -> Result<(String, reqwest::Response), RepositoryError> {
+        let url = self.url(&format!("{repository}/{path}"));
+        let accept = path.starts_with("manifests/").then_some(MANIFEST_ACCEPT);
+        let response = self
+            .send(op, repository, &|| {
+                let request = self.http.request(method.clone(), &url);
+                match accept {
+                    Some(accept) => request.header(reqwest::header::ACCEPT, accept),
+                    None => request,
+                }
+            })
+            .await?;
+        Ok((url, response))
     }
 
     /// The manifest `reference` (a tag or digest) of `repository`.
@@ -92,13 +121,9 @@ impl RegistryClient {
         repository: &str,
         reference: &str,
     ) -> Result<FetchedManifest, RepositoryError> {
-        let url = self.url(&format!("{repository}/manifests/{reference}"));
-        let response = self
-            .send(Operation::Pull, repository, &|| {
-                self.http
-                    .get(&url)
-                    .header(reqwest::header::ACCEPT, MANIFEST_ACCEPT)
-            })
+        let path = format!("manifests/{reference}");
+        let (url, response) = self
+            .call(Operation::Pull, Method::GET, repository, &path)
             .await?;
         if response.status().as_u16() == 404 {
             return Err(self.manifest_not_found(repository, reference));
@@ -115,14 +140,8 @@ impl RegistryClient {
         repository: &str,
         reference: &str,
     ) -> Result<Option<String>, RepositoryError> {
-        let url = self.url(&format!("{repository}/manifests/{reference}"));
-        let response = self
-            .send(op, repository, &|| {
-                self.http
-                    .head(&url)
-                    .header(reqwest::header::ACCEPT, MANIFEST_ACCEPT)
-            })
-            .await?;
+        let path = format!("manifests/{reference}");
+        let (url, response) = self.call(op, Method::HEAD, repository, &path).await?;
         match response.status().as_u16() {
             200 => Ok(content_digest(&response)),
             404 => Err(self.manifest_not_found(repository, reference)),
@@ -156,9 +175,9 @@ impl RegistryClient {
         digest: &str,
         limit: u64,
     ) -> Result<Vec<u8>, RepositoryError> {
-        let url = self.url(&format!("{repository}/blobs/{digest}"));
-        let response = self
-            .send(Operation::Pull, repository, &|| self.http.get(&url))
+        let path = format!("blobs/{digest}");
+        let (url, response) = self
+            .call(Operation::Pull, Method::GET, repository, &path)
             .await?;
         if response.status().as_u16() == 404 {
             return Err(RepositoryError::NotFound {
@@ -178,9 +197,9 @@ impl RegistryClient {
         repository: &str,
         digest: &str,
     ) -> Result<bool, RepositoryError> {
-        let url = self.url(&format!("{repository}/blobs/{digest}"));
-        let response = self
-            .send(Operation::Push, repository, &|| self.http.head(&url))
+        let path = format!("blobs/{digest}");
+        let (_, response) = self
+            .call(Operation::Push, Method::HEAD, repository, &path)
             .await?;
         Ok(response.status().is_success())
     }
@@ -216,8 +235,9 @@ impl RegistryClient {
         };
         let mut put = url::Url::parse(&start)
             .and_then(|base| base.join(&location))
-            .map_err(|e| {
-                RepositoryError::Unsupported(format!("invalid upload location {location:?}: {e}"))
+            .map_err(|source| OciError::InvalidUploadLocation {
+                location: location.clone(),
+                source,
             })?;
         put.query_pairs_mut().append_pair("digest", digest);
         let put = put.to_string();

@@ -19,7 +19,7 @@ mod token;
 use super::OciError;
 use super::auth::ResolvedCredential;
 use super::challenge::Challenge;
-use crate::fetch::FetchError;
+use crate::fetch::{Backoff, FetchError};
 use crate::repository::RepositoryError;
 
 /// Manifest media types we ask for.
@@ -119,8 +119,7 @@ impl RegistryClient {
         make: &(dyn Fn() -> reqwest::RequestBuilder + Send + Sync),
     ) -> Result<reqwest::Response, RepositoryError> {
         let scope = format!("repository:{repository}:{}", op.scope());
-        let mut delay = self.retry_base;
-        let mut attempt = 1;
+        let mut backoff = Backoff::new(ATTEMPTS, self.retry_base);
         let mut challenged = false;
         loop {
             let request = self.authorize(make(), &scope, repository).await?;
@@ -131,18 +130,16 @@ impl RegistryClient {
                 .unwrap_or_default();
             let response = match request.send().await {
                 Ok(response) => response,
-                Err(e) if attempt < ATTEMPTS && !e.is_builder() => {
-                    tracing::debug!(request = %url_for_log, error = %e, "Retrying");
-                    tokio::time::sleep(delay).await;
-                    delay *= 2;
-                    attempt += 1;
-                    continue;
-                }
                 Err(e) => {
-                    return Err(RepositoryError::Fetch(FetchError::Transport {
-                        url: e.url().map(|u| u.to_string()).unwrap_or(url_for_log),
-                        reason: describe(&e),
-                    }));
+                    if !e.is_builder()
+                        && let Some(wait) = backoff.next_delay(None)
+                    {
+                        tracing::debug!(request = %url_for_log, error = %e, "Retrying");
+                        tokio::time::sleep(wait).await;
+                        continue;
+                    }
+                    let url = e.url().map(|u| u.to_string()).unwrap_or(url_for_log);
+                    return Err(FetchError::transport(url, &e).into());
                 }
             };
             let status = response.status().as_u16();
@@ -164,12 +161,13 @@ impl RegistryClient {
                     return Err(self.refused(op, repository, response).await);
                 }
                 401 | 403 => return Err(self.refused(op, repository, response).await),
-                429 | 500..=599 if attempt < ATTEMPTS => {
-                    tracing::debug!(request = %url_for_log, status, "Retrying");
-                    tokio::time::sleep(delay).await;
-                    delay *= 2;
-                    attempt += 1;
-                }
+                429 | 500..=599 => match backoff.next_delay(None) {
+                    Some(wait) => {
+                        tracing::debug!(request = %url_for_log, status, "Retrying");
+                        tokio::time::sleep(wait).await;
+                    }
+                    None => return Ok(response),
+                },
                 _ => return Ok(response),
             }
         }
@@ -234,12 +232,7 @@ impl RegistryClient {
                     out.extend_from_slice(&chunk);
                 }
                 Ok(None) => return Ok(out),
-                Err(e) => {
-                    return Err(RepositoryError::Fetch(FetchError::Transport {
-                        url: url.to_string(),
-                        reason: describe(&e),
-                    }));
-                }
+                Err(e) => return Err(FetchError::transport(url, &e).into()),
             }
         }
     }
@@ -293,25 +286,6 @@ pub fn error_message(body: &str) -> String {
         .chars()
         .take(200)
         .collect()
-}
-
-/// A transport error in words, with its causes.
-fn describe(e: &reqwest::Error) -> String {
-    let mut out = if e.is_timeout() {
-        "timed out".to_string()
-    } else {
-        e.to_string()
-    };
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        let text = s.to_string();
-        if !out.contains(&text) {
-            out.push_str(": ");
-            out.push_str(&text);
-        }
-        source = s.source();
-    }
-    out
 }
 
 #[cfg(test)]

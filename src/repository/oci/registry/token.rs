@@ -3,7 +3,8 @@
 //! anonymously), once per scope and run.
 
 use super::RegistryClient;
-use super::{describe, error_message};
+use super::error_message;
+use crate::fetch::describe;
 use crate::repository::RepositoryError;
 use crate::repository::oci::OciError;
 use crate::repository::oci::auth::Credential;
