@@ -14,6 +14,7 @@ use super::crd_wait::as_applied;
 use super::error::{ClusterError, FailureKind};
 use super::managed_fields;
 use super::objects::ObjectRef;
+use crate::fetch::clock::now_rfc3339;
 use crate::object;
 use crate::progress::{Progress, ProgressEvent};
 
@@ -237,7 +238,7 @@ impl ManagementCluster {
     /// Rewrites the managedFields of `live` so that capictl owns what clusterctl owned.
     async fn take_over(&self, r: &ObjectRef, mut live: Value) -> Result<(), ClusterError> {
         for _ in 0..5 {
-            let Some(fields) = managed_fields::take_over(&managed_fields_of(&live), &rfc3339_now())
+            let Some(fields) = managed_fields::take_over(&managed_fields_of(&live), &now_rfc3339())
             else {
                 return Ok(());
             };
@@ -310,36 +311,6 @@ fn relabel(e: ClusterError, action: &str) -> ClusterError {
     }
 }
 
-/// The current time as RFC 3339 in UTC, second precision (`2026-11-22T03:04:05Z`).
-pub fn rfc3339_now() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    rfc3339(secs)
-}
-
-fn rfc3339(secs: u64) -> String {
-    let days = (secs / 86_400) as i64;
-    let rem = secs % 86_400;
-    // Howard Hinnant's civil_from_days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -367,11 +338,5 @@ mod tests {
             err.to_string(),
             "object #3 of x (ConfigMap) has no metadata.name; fix the manifest"
         );
-    }
-
-    #[test]
-    fn timestamps() {
-        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
-        assert_eq!(rfc3339(1_795_000_000), "2026-11-18T11:06:40Z");
     }
 }

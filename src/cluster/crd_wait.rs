@@ -9,11 +9,11 @@ use futures::StreamExt;
 use kube::core::discovery::v2::APIGroupDiscoveryList;
 use serde_json::Value;
 
-use super::apply::rfc3339_now;
 use super::backoff::{Backoff, retry};
 use super::connect::ManagementCluster;
 use super::error::ClusterError;
 use super::objects::ObjectRef;
+use crate::fetch::clock::now_rfc3339;
 use crate::object;
 
 /// How long a CRD may take to become Established (clusterctl waits as long for its inventory CRD).
@@ -257,7 +257,7 @@ impl ManagementCluster {
 
     /// Changes an object and changes it back, so that controllers see an update.
     async fn nudge(&self, r: &ObjectRef) -> Result<(), ClusterError> {
-        for value in [Value::String(rfc3339_now()), Value::Null] {
+        for value in [Value::String(now_rfc3339()), Value::Null] {
             let patch = serde_json::json!({"metadata": {"annotations": {NUDGE_ANNOTATION: value}}});
             retry(Backoff::WRITE, || self.merge_patch_once(r, &patch)).await?;
         }

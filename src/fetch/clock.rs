@@ -10,6 +10,12 @@ pub fn now_secs() -> u64 {
         .map_or(0, |d| d.as_secs())
 }
 
+/// The current time as RFC 3339 in UTC, second precision (`2026-11-22T03:04:05Z`), as
+/// Kubernetes writes timestamps.
+pub fn now_rfc3339() -> String {
+    UtcTime::from_unix(now_secs()).to_rfc3339()
+}
+
 /// A moment in UTC at second precision, broken into calendar fields.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct UtcTime {

@@ -9,7 +9,7 @@ use crate::cluster::{ObjectRef, gvk_string};
 use crate::components::{Template, TemplateInput};
 use crate::error::{Error, ResultExt};
 use crate::object;
-use crate::ops::generate::GenerateError;
+use crate::ops::generate::error::GenerateError;
 use crate::repository::ProviderRepository;
 
 /// Where ClusterClass templates come from.

@@ -9,7 +9,7 @@ use crate::cluster::ManagementCluster;
 use crate::cluster::inventory;
 use crate::cluster::kubeconfig::{KubeconfigSelector, LoadedKubeconfig};
 use crate::error::Error;
-use crate::ops::generate::GenerateError;
+use crate::ops::generate::error::GenerateError;
 use crate::provider::ProviderType;
 
 /// The management cluster as `generate cluster` uses it: only when a default has to be

@@ -331,5 +331,5 @@ fn script(args: &[&str]) -> String {
 
 /// RFC 3339 "now" (UTC), for status timestamps.
 pub fn chrono_like_now() -> String {
-    capictl::cluster::apply::rfc3339_now()
+    capictl::fetch::clock::now_rfc3339()
 }

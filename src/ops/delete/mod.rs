@@ -2,7 +2,7 @@
 //! objects go is decided by [`objects_to_delete`], a pure function over the labelled objects
 //! of the provider, so the whole matrix of options is tested without a cluster.
 
-mod error;
+pub(crate) mod error;
 
 use serde_json::Value;
 

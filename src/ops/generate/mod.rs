@@ -1,7 +1,7 @@
 //! `generate cluster`, `generate provider` and `generate yaml`: rendering templates and provider
 //! manifests without changing any cluster.
 
-mod error;
+pub(crate) mod error;
 
 use std::path::PathBuf;
 

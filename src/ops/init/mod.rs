@@ -8,7 +8,7 @@
 //! account for, and a run that stops half-way is completed by the next one.
 
 mod plan;
-mod validate;
+pub(crate) mod validate;
 
 use std::time::Duration;
 

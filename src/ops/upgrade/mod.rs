@@ -12,7 +12,7 @@
 
 mod apply;
 mod cert_manager;
-mod error;
+pub(crate) mod error;
 mod plan;
 
 use std::time::Duration;
