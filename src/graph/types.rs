@@ -8,8 +8,8 @@ use crate::object;
 pub const CLUSTER_GROUP: &str = "cluster.x-k8s.io";
 /// The API group of ClusterResourceSet and ClusterResourceSetBinding.
 pub const ADDONS_GROUP: &str = "addons.cluster.x-k8s.io";
-/// The label that clusterctl puts on every CRD it installs.
-pub const CLUSTERCTL_LABEL: &str = "clusterctl.cluster.x-k8s.io";
+/// The label that clusterctl puts on every CRD it installs (the provider layer's constant).
+pub use crate::provider::CLUSTERCTL_LABEL;
 /// On a CRD or an object: move these objects even when no Cluster owns them.
 pub const MOVE_LABEL: &str = "clusterctl.cluster.x-k8s.io/move";
 /// On a CRD or an object: move these objects and everything they own.
