@@ -6,6 +6,7 @@ pub mod delete;
 pub mod generate;
 pub mod init;
 mod management;
+pub mod r#move;
 pub mod upgrade;
 
 use crate::Client;

@@ -1,0 +1,1 @@
+//! The checks a move runs before it writes anything.

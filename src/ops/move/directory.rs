@@ -1,0 +1,1 @@
+//! clusterctl's backup directory format.
