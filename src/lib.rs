@@ -70,6 +70,7 @@ pub use ops::generate::{
     GenerateClusterOptions, GenerateProviderOptions, ProcessYamlOptions, TemplateSource,
 };
 pub use ops::init::{InitOptions, InitReport, InstalledProvider};
+pub use ops::r#move::{LeftOutObject, MoveOptions, MoveReport};
 pub use ops::upgrade::{
     CertManagerUpgradePlan, UpgradeApplyOptions, UpgradeItem, UpgradePlan, UpgradePlanOptions,
     UpgradeReport, UpgradedProvider,

@@ -269,7 +269,9 @@ where
                 );
             }
             for value in response.headers().get_all(http::header::WARNING) {
-                if let Some(text) = value.to_str().ok().and_then(parse_warning) {
+                if let Some(text) = value.to_str().ok().and_then(parse_warning)
+                    && super::warnings::shown(&text)
+                {
                     tracing::info!("{text}");
                 }
             }
