@@ -46,6 +46,17 @@ pub enum MoveError {
         /// `Kind namespace/name` of each object.
         objects: Vec<String>,
     },
+    /// ownerReferences that go round in a circle: none of these objects can be created
+    /// before the others.
+    #[error(
+        "ownerReferences form a cycle: {}; none of these objects can be created before the others: remove one of these ownerReferences and run the move again",
+        .objects.join(" is owned by ")
+    )]
+    OwnerCycle {
+        /// `Kind namespace/name` of each object, each owned by the next (the first repeats
+        /// at the end).
+        objects: Vec<String>,
+    },
     /// Objects still carry `clusterctl.cluster.x-k8s.io/block-move` when the time is up.
     #[error(
         "move blocked: after {} these objects still have the clusterctl.cluster.x-k8s.io/block-move annotation: {}; wait for the provider that set it (or remove it yourself) and run the move again, or raise --block-move-timeout",

@@ -9,6 +9,7 @@ pub mod checks;
 pub mod directory;
 mod discover;
 pub mod error;
+mod hold;
 mod restore;
 pub mod run;
 
@@ -257,7 +258,55 @@ async fn plan(
         discovery.graph.keep_only_clusters(&selected);
     }
     let sequence = move_sequence(&discovery.graph);
+    check_cycles(&discovery.graph, &sequence)?;
     Ok((discovery, sequence))
+}
+
+/// Refuses a move set whose ownerReferences go round in a circle (clusterctl leaves such
+/// objects out silently).
+fn check_cycles(graph: &ObjectGraph, sequence: &MoveSequence) -> Result<(), MoveError> {
+    let left: BTreeSet<NodeId> = sequence.left_out().iter().map(|l| l.node).collect();
+    // Depth-first over owners inside the left-out set; meeting a node of the current path
+    // closes a cycle.
+    let mut done: BTreeSet<NodeId> = BTreeSet::new();
+    for &start in &left {
+        let mut path: Vec<(NodeId, Vec<NodeId>)> = Vec::new();
+        let owners_in_left = |id: NodeId| -> Vec<NodeId> {
+            graph
+                .owners_of(id)
+                .into_iter()
+                .filter(|o| left.contains(o))
+                .collect()
+        };
+        if done.contains(&start) {
+            continue;
+        }
+        path.push((start, owners_in_left(start)));
+        while let Some((node, pending)) = path.last_mut() {
+            let node = *node;
+            match pending.pop() {
+                Some(next) if path.iter().any(|(p, _)| *p == next) => {
+                    let at = path.iter().position(|(p, _)| *p == next).unwrap_or(0);
+                    let mut cycle: Vec<String> = path[at..]
+                        .iter()
+                        .map(|(id, _)| graph.node(*id).identity().to_string())
+                        .collect();
+                    cycle.push(graph.node(next).identity().to_string());
+                    return Err(MoveError::OwnerCycle { objects: cycle });
+                }
+                Some(next) if !done.contains(&next) => {
+                    let owners = owners_in_left(next);
+                    path.push((next, owners));
+                }
+                Some(_) => {}
+                None => {
+                    done.insert(node);
+                    path.pop();
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 fn dry_report(discovery: &Discovery, sequence: &MoveSequence, namespace: &str) -> MoveReport {
@@ -371,6 +420,7 @@ async fn move_to_cluster(
         new_uids,
     };
     let mut mover = run::Mover::new((source, target), planned, options.concurrency, progress);
+    hold::at("paused").await;
     report.already_on_target = resumed;
     let result = async {
         tracing::info!("Waiting for all resources to be ready to move");
@@ -394,8 +444,10 @@ async fn move_to_cluster(
             return Err(e);
         }
     }
+    hold::at("created").await;
     tracing::info!("Deleting objects from the source cluster");
     report.deleted = mover.delete_all().await?;
+    hold::at("deleted").await;
     tracing::debug!("Resuming the target ClusterClasses and Clusters");
     report.unpaused = mover.unpause().await?;
     Ok(report)

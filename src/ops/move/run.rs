@@ -360,6 +360,7 @@ impl<'a> Mover<'a> {
             object: identity.to_string(),
             cause: FailureCause::Cluster(error),
         };
+        super::hold::at("creating").await;
         tracing::debug!(kind = %identity.kind, name = %identity.name, namespace = %identity.namespace, "Creating");
         let uid = match self.target.create(&body).await.map_err(fail)? {
             Created::New(meta) => uid_of(&meta),
@@ -463,6 +464,7 @@ impl<'a> Mover<'a> {
             object: identity.to_string(),
             cause: FailureCause::Cluster(error),
         };
+        super::hold::at("deleting").await;
         tracing::debug!(kind = %identity.kind, name = %identity.name, namespace = %identity.namespace, "Deleting");
         let stored = self.discovery.object(id).unwrap_or_default();
         let current = if object::annotation(&stored, DELETE_FOR_MOVE_ANNOTATION).is_some() {
