@@ -1,6 +1,6 @@
 //! Shared test harness: the real servers tests run against (control plane, OCI registry,
-//! GitHub stand-in, static file server), and the capictl and clusterctl binaries with a cleared
-//! environment. Each test binary uses a part of it.
+//! GitHub stand-in, static file server), the workload `move` is tested on, and the capictl and
+//! clusterctl binaries with a cleared environment. Each test binary uses a part of it.
 
 #![allow(dead_code)]
 
@@ -9,6 +9,7 @@ pub mod github;
 pub mod registry;
 pub mod registry_mock;
 pub mod static_server;
+pub mod workload;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
