@@ -25,7 +25,7 @@ pub(super) async fn to_directory(
     options: &MoveOptions,
     progress: &dyn Progress,
 ) -> Result<MoveReport, Error> {
-    directory::check_directory(dir).map_err(MoveError::from)?;
+    directory::check_to_directory(dir).map_err(MoveError::from)?;
     let inventory = source.list_providers().await?;
     let (mut discovery, sequence) = plan(source, namespace, options, &inventory).await?;
     super::checks_provisioned(&discovery, &sequence)?;
