@@ -82,7 +82,7 @@ impl std::fmt::Display for ObjectRef {
 const METADATA_ONLY: &str =
     "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json";
 
-fn api_error(action: impl Into<String>, e: kube::Error) -> ClusterError {
+pub(super) fn api_error(action: impl Into<String>, e: kube::Error) -> ClusterError {
     ClusterError::Api {
         action: action.into(),
         failure: ApiFailure::from(e),
