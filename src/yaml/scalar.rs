@@ -307,7 +307,6 @@ impl Emitter {
                     self.put_break();
                 }
                 i = self.write_break(value, i);
-                self.indention = true;
                 breaks = true;
             } else {
                 if breaks {
@@ -447,7 +446,6 @@ impl Emitter {
         while i < b.len() {
             if is_break(b, i) {
                 i = self.write_break(value, i);
-                self.indention = true;
                 breaks = true;
             } else {
                 if breaks {
