@@ -288,43 +288,17 @@ pub struct UpgradeApplyArgs {
     pub yes: bool,
 }
 
-/// `init`: its own flags, and the provider flags it shares with `init list-images`.
+/// `init`: its own flags, and the cluster and provider flags of `delete` with `init`'s help
+/// texts (see [`init_flag`]).
 #[derive(Debug, Args)]
+#[command(mut_args(init_flag))]
 pub struct InitArgs {
     #[command(subcommand)]
     pub command: Option<InitCommand>,
-    /// Path to the kubeconfig for the management cluster. If unspecified, default discovery rules apply.
-    #[arg(long, global = true, default_value = "", hide_default_value = true)]
-    pub kubeconfig: String,
-    /// Context to be used within the kubeconfig file. If empty, current context will be used.
-    #[arg(
-        long = "kubeconfig-context",
-        global = true,
-        default_value = "",
-        hide_default_value = true
-    )]
-    pub kubeconfig_context: String,
-    /// Core provider version (e.g. cluster-api:v1.1.5) to add to the management cluster. If unspecified, Cluster API's latest release is used.
-    #[arg(long, global = true, default_value = "", hide_default_value = true)]
-    pub core: String,
-    /// Infrastructure providers and versions (e.g. aws:v0.5.0) to add to the management cluster.
-    #[arg(short = 'i', long, global = true, value_delimiter = ',', action = clap::ArgAction::Append)]
-    pub infrastructure: Vec<String>,
-    /// Bootstrap providers and versions (e.g. kubeadm:v1.1.5) to add to the management cluster. If unspecified, Kubeadm bootstrap provider's latest release is used.
-    #[arg(short = 'b', long, global = true, value_delimiter = ',', action = clap::ArgAction::Append)]
-    pub bootstrap: Vec<String>,
-    /// Control plane providers and versions (e.g. kubeadm:v1.1.5) to add to the management cluster. If unspecified, the Kubeadm control plane provider's latest release is used.
-    #[arg(short = 'c', long = "control-plane", global = true, value_delimiter = ',', action = clap::ArgAction::Append)]
-    pub control_plane: Vec<String>,
-    /// IPAM providers and versions (e.g. in-cluster:v0.1.0) to add to the management cluster.
-    #[arg(long, global = true, value_delimiter = ',', action = clap::ArgAction::Append)]
-    pub ipam: Vec<String>,
-    /// Runtime extension providers and versions to add to the management cluster; please note that capictl doesn't include any default runtime extensions and thus it is required to use custom configuration files to register runtime extensions.
-    #[arg(long = "runtime-extension", global = true, value_delimiter = ',', action = clap::ArgAction::Append)]
-    pub runtime_extension: Vec<String>,
-    /// Add-on providers and versions (e.g. helm:v0.1.0) to add to the management cluster.
-    #[arg(long, global = true, value_delimiter = ',', action = clap::ArgAction::Append)]
-    pub addon: Vec<String>,
+    #[command(flatten)]
+    pub cluster: KubeconfigArgs,
+    #[command(flatten)]
+    pub providers: ProviderFlags,
     /// The target namespace where the providers should be deployed. If unspecified, the provider components' default namespace is used.
     #[arg(
         short = 'n',
@@ -358,6 +332,40 @@ pub struct InitArgs {
         value_parser = parse_go_bool
     )]
     pub validate: bool,
+}
+
+/// Makes a flag `init` shares with `delete` global, so that `init list-images` takes it too, and
+/// gives it clusterctl's `init` help text.
+fn init_flag(flag: clap::Arg) -> clap::Arg {
+    let help = match flag.get_id().as_str() {
+        "kubeconfig" => {
+            "Path to the kubeconfig for the management cluster. If unspecified, default discovery rules apply"
+        }
+        "kubeconfig_context" => return flag.global(true),
+        "core" => {
+            "Core provider version (e.g. cluster-api:v1.1.5) to add to the management cluster. If unspecified, Cluster API's latest release is used"
+        }
+        "infrastructure" => {
+            "Infrastructure providers and versions (e.g. aws:v0.5.0) to add to the management cluster"
+        }
+        "bootstrap" => {
+            "Bootstrap providers and versions (e.g. kubeadm:v1.1.5) to add to the management cluster. If unspecified, Kubeadm bootstrap provider's latest release is used"
+        }
+        "control_plane" => {
+            "Control plane providers and versions (e.g. kubeadm:v1.1.5) to add to the management cluster. If unspecified, the Kubeadm control plane provider's latest release is used"
+        }
+        "ipam" => {
+            "IPAM providers and versions (e.g. in-cluster:v0.1.0) to add to the management cluster"
+        }
+        "runtime_extension" => {
+            "Runtime extension providers and versions to add to the management cluster; please note that capictl doesn't include any default runtime extensions and thus it is required to use custom configuration files to register runtime extensions"
+        }
+        "addon" => {
+            "Add-on providers and versions (e.g. helm:v0.1.0) to add to the management cluster"
+        }
+        _ => return flag,
+    };
+    flag.global(true).help(help)
 }
 
 #[derive(Debug, Subcommand)]
@@ -631,5 +639,58 @@ mod duration_tests {
         for bad in ["", "5x", "m", "1..2s", "-3s"] {
             assert!(parse_duration(bad).is_err(), "{bad}");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+
+    #[test]
+    fn init_gives_shared_flags_its_help_and_list_images_takes_them() {
+        use clap::CommandFactory;
+        let cli = Cli::command();
+        let init = cli.find_subcommand("init").unwrap();
+        let help = |id: &str| {
+            let flag = init.get_arguments().find(|a| a.get_id() == id).unwrap();
+            assert!(flag.is_global_set(), "{id} is not global");
+            flag.get_help().map(ToString::to_string).unwrap_or_default()
+        };
+        for id in [
+            "core",
+            "infrastructure",
+            "bootstrap",
+            "control_plane",
+            "ipam",
+            "runtime_extension",
+            "addon",
+        ] {
+            assert!(
+                help(id).contains("to add to the management cluster"),
+                "{id}"
+            );
+        }
+        assert!(help("kubeconfig").starts_with("Path to the kubeconfig for the management"));
+        assert!(help("kubeconfig_context").starts_with("Context to be used"));
+        let cli = Cli::try_parse_from([
+            "capictl",
+            "init",
+            "list-images",
+            "--kubeconfig=k",
+            "--kubeconfig-context=c",
+            "-i",
+            "aws,vsphere",
+            "--core=cluster-api",
+        ])
+        .unwrap();
+        let Command::Init(init) = cli.command else {
+            panic!("not init");
+        };
+        assert!(matches!(init.command, Some(InitCommand::ListImages)));
+        assert_eq!(init.cluster.kubeconfig_context, "c");
+        assert_eq!(init.providers.infrastructure, ["aws", "vsphere"]);
+        assert_eq!(init.providers.core, "cluster-api");
     }
 }
