@@ -105,6 +105,8 @@ pub enum FailureCause {
     /// An object of that name appeared on the target after the move checked it, and no move
     /// created it.
     Foreign,
+    /// The object as read has no `metadata` to build the copy from.
+    NoMetadata,
 }
 
 impl fmt::Display for ObjectFailure {
@@ -114,6 +116,11 @@ impl fmt::Display for ObjectFailure {
             FailureCause::Foreign => write!(
                 f,
                 "{}: it already exists in the target cluster, created by someone else; delete it there and run the move again",
+                self.object
+            ),
+            FailureCause::NoMetadata => write!(
+                f,
+                "{}: it has no metadata; check the object on the source",
                 self.object
             ),
         }

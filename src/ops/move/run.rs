@@ -243,10 +243,12 @@ impl<'a> Mover<'a> {
         });
         let groups = self.sequence.groups().to_vec();
         for group in groups {
-            let todo: Vec<(NodeId, Value)> = group
+            // Objects are parsed and built as they are sent, so that at most
+            // `concurrency` of them are in memory at once.
+            let todo: Vec<NodeId> = group
                 .iter()
+                .copied()
                 .filter(|id| self.new_uids[id.0].is_none())
-                .filter_map(|&id| Some((id, self.target_object(id)?)))
                 .collect();
             for id in &group {
                 if self.new_uids[id.0].is_some() {
@@ -259,7 +261,7 @@ impl<'a> Mover<'a> {
             }
             let this = &*self;
             let results: Vec<(NodeId, Result<String, ObjectFailure>)> = futures::stream::iter(todo)
-                .map(|(id, body)| async move { (id, this.create_one(id, body).await) })
+                .map(|id| async move { (id, this.create_one(id).await) })
                 .buffer_unordered(self.concurrency)
                 .collect()
                 .await;
@@ -293,7 +295,8 @@ impl<'a> Mover<'a> {
     /// The object to create for node `id`: the source object without its server-set fields,
     /// with ownerReferences pointing at the owners' UIDs on the target, and marked with the
     /// source UID.
-    fn target_object(&self, id: NodeId) -> Option<Value> {
+    /// Also returns the source's managed fields, to restore after the create.
+    fn target_object(&self, id: NodeId) -> Option<(Value, Option<Value>)> {
         let node = self.discovery.graph.node(id);
         let mut obj = self.discovery.object(id)?;
         let mut owner_refs = Vec::new();
@@ -319,6 +322,10 @@ impl<'a> Mover<'a> {
             owner_refs.push(Value::Object(reference));
         }
         let metadata = obj.get_mut("metadata")?.as_object_mut()?;
+        let managed_fields = metadata
+            .get("managedFields")
+            .filter(|m| m.as_array().is_some_and(|a| !a.is_empty()))
+            .cloned();
         for field in [
             "uid",
             "resourceVersion",
@@ -348,17 +355,23 @@ impl<'a> Mover<'a> {
             );
             annotations.remove(DELETE_FOR_MOVE_ANNOTATION);
         }
-        Some(obj)
+        Some((obj, managed_fields))
     }
 
     /// Creates one object and restores its managed fields: two requests. Returns its UID on
     /// the target.
-    async fn create_one(&self, id: NodeId, body: Value) -> Result<String, ObjectFailure> {
+    async fn create_one(&self, id: NodeId) -> Result<String, ObjectFailure> {
         let node = self.discovery.graph.node(id);
         let identity = node.identity();
         let fail = |error: ClusterError| ObjectFailure {
             object: identity.to_string(),
             cause: FailureCause::Cluster(error),
+        };
+        let Some((body, managed_fields)) = self.target_object(id) else {
+            return Err(ObjectFailure {
+                object: identity.to_string(),
+                cause: FailureCause::NoMetadata,
+            });
         };
         super::hold::at("creating").await;
         tracing::debug!(kind = %identity.kind, name = %identity.name, namespace = %identity.namespace, "Creating");
@@ -383,11 +396,6 @@ impl<'a> Mover<'a> {
                 uid_of(&existing)
             }
         };
-        let managed_fields = self
-            .discovery
-            .object(id)
-            .and_then(|o| o.get("metadata")?.get("managedFields").cloned())
-            .filter(|m| m.as_array().is_some_and(|a| !a.is_empty()));
         if let Some(managed_fields) = managed_fields {
             let patch = json!({"metadata": {"managedFields": managed_fields}});
             self.target
