@@ -8,7 +8,7 @@ mod support;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
 use std::path::Path;
-use std::process::{Child, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use serde_json::{Value, json};
@@ -37,8 +37,6 @@ fn move_cmd(home: &Path, source: &ControlPlane, target: &ControlPlane, ns: &str)
         .args(["-n", ns]);
     cmd
 }
-
-use std::process::Command;
 
 fn zero_counts() -> Vec<(&'static str, usize)> {
     workload::expected_counts(0)

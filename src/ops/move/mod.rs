@@ -12,6 +12,8 @@ pub mod error;
 mod hold;
 mod restore;
 pub mod run;
+#[cfg(test)]
+mod tests;
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -96,6 +98,12 @@ impl MoveOptions {
             return Err(MoveError::Exclusive {
                 first: "from-directory",
                 second: "kubeconfig",
+            });
+        }
+        if self.from_directory.is_some() && !self.filter_clusters.is_empty() {
+            return Err(MoveError::Exclusive {
+                first: "from-directory",
+                second: "filter-cluster",
             });
         }
         if self.to.is_none()

@@ -46,6 +46,16 @@ pub(super) struct OnTarget {
     moved_from: Option<String>,
 }
 
+impl OnTarget {
+    #[cfg(test)]
+    pub(super) fn new(uid: &str, moved_from: Option<String>) -> OnTarget {
+        OnTarget {
+            uid: uid.to_string(),
+            moved_from,
+        }
+    }
+}
+
 /// Objects of the target, by (group, kind, namespace, name).
 #[derive(Debug, Default)]
 pub(super) struct TargetIndex {
@@ -123,6 +133,11 @@ impl TargetIndex {
 
     pub(super) fn get(&self, identity: &ObjectIdentity) -> Option<&OnTarget> {
         self.objects.get(&key(identity))
+    }
+
+    #[cfg(test)]
+    pub(super) fn insert(&mut self, identity: &ObjectIdentity, on_target: OnTarget) {
+        self.objects.insert(key(identity), on_target);
     }
 }
 
@@ -292,72 +307,6 @@ impl<'a> Mover<'a> {
         Ok(self.created)
     }
 
-    /// The object to create for node `id`: the source object without its server-set fields,
-    /// with ownerReferences pointing at the owners' UIDs on the target, and marked with the
-    /// source UID.
-    /// Also returns the source's managed fields, to restore after the create.
-    fn target_object(&self, id: NodeId) -> Option<(Value, Option<Value>)> {
-        let node = self.discovery.graph.node(id);
-        let mut obj = self.discovery.object(id)?;
-        let mut owner_refs = Vec::new();
-        for link in node.owners() {
-            let owner = self.discovery.graph.node(link.owner).identity();
-            let mut reference = Map::new();
-            reference.insert("apiVersion".into(), owner.api_version.clone().into());
-            reference.insert("kind".into(), owner.kind.clone().into());
-            reference.insert("name".into(), owner.name.clone().into());
-            reference.insert(
-                "uid".into(),
-                self.new_uids[link.owner.0]
-                    .clone()
-                    .unwrap_or_default()
-                    .into(),
-            );
-            if let Some(c) = link.controller {
-                reference.insert("controller".into(), c.into());
-            }
-            if let Some(b) = link.block_owner_deletion {
-                reference.insert("blockOwnerDeletion".into(), b.into());
-            }
-            owner_refs.push(Value::Object(reference));
-        }
-        let metadata = obj.get_mut("metadata")?.as_object_mut()?;
-        let managed_fields = metadata
-            .get("managedFields")
-            .filter(|m| m.as_array().is_some_and(|a| !a.is_empty()))
-            .cloned();
-        for field in [
-            "uid",
-            "resourceVersion",
-            "creationTimestamp",
-            "deletionTimestamp",
-            "deletionGracePeriodSeconds",
-            "generation",
-            "selfLink",
-            "managedFields",
-            "ownerReferences",
-        ] {
-            metadata.remove(field);
-        }
-        if metadata.get("name").and_then(Value::as_str).is_some() {
-            metadata.remove("generateName");
-        }
-        if !owner_refs.is_empty() {
-            metadata.insert("ownerReferences".into(), Value::Array(owner_refs));
-        }
-        let annotations = metadata
-            .entry("annotations")
-            .or_insert_with(|| Value::Object(Map::new()));
-        if let Value::Object(annotations) = annotations {
-            annotations.insert(
-                MOVED_FROM_ANNOTATION.into(),
-                node.identity().uid.clone().into(),
-            );
-            annotations.remove(DELETE_FOR_MOVE_ANNOTATION);
-        }
-        Some((obj, managed_fields))
-    }
-
     /// Creates one object and restores its managed fields: two requests. Returns its UID on
     /// the target.
     async fn create_one(&self, id: NodeId) -> Result<String, ObjectFailure> {
@@ -367,7 +316,9 @@ impl<'a> Mover<'a> {
             object: identity.to_string(),
             cause: FailureCause::Cluster(error),
         };
-        let Some((body, managed_fields)) = self.target_object(id) else {
+        let Some((body, managed_fields)) =
+            copy_for_target(&self.discovery, id, |owner| self.new_uids[owner.0].clone())
+        else {
             return Err(ObjectFailure {
                 object: identity.to_string(),
                 cause: FailureCause::NoMetadata,
@@ -414,21 +365,7 @@ impl<'a> Mover<'a> {
     /// and those to keep. Up to three requests each: mark, delete, drop finalizers.
     pub(super) async fn delete_all(&self) -> Result<usize, Error> {
         let subject = "Deleting objects from the source cluster";
-        let groups: Vec<Vec<NodeId>> = self
-            .sequence
-            .groups()
-            .iter()
-            .rev()
-            .map(|g| {
-                g.iter()
-                    .copied()
-                    .filter(|&id| {
-                        let n = self.discovery.graph.node(id);
-                        !(n.is_global() || n.is_global_hierarchy() || n.should_not_delete())
-                    })
-                    .collect()
-            })
-            .collect();
+        let groups = deletable(&self.discovery, &self.sequence);
         self.progress.event(ProgressEvent::ApplyStarted {
             subject,
             count: groups.iter().map(Vec::len).sum(),
@@ -555,6 +492,73 @@ impl<'a> Mover<'a> {
     }
 }
 
+/// The object to create for node `id`: the source object without its server-set fields,
+/// with ownerReferences pointing at the owners' UIDs on the target, and marked with the
+/// source UID.
+/// Also returns the source's managed fields, to restore after the create.
+pub(super) fn copy_for_target(
+    discovery: &Discovery,
+    id: NodeId,
+    target_uid: impl Fn(NodeId) -> Option<String>,
+) -> Option<(Value, Option<Value>)> {
+    let node = discovery.graph.node(id);
+    let mut obj = discovery.object(id)?;
+    let mut owner_refs = Vec::new();
+    for link in node.owners() {
+        let owner = discovery.graph.node(link.owner).identity();
+        let mut reference = Map::new();
+        reference.insert("apiVersion".into(), owner.api_version.clone().into());
+        reference.insert("kind".into(), owner.kind.clone().into());
+        reference.insert("name".into(), owner.name.clone().into());
+        reference.insert(
+            "uid".into(),
+            target_uid(link.owner).unwrap_or_default().into(),
+        );
+        if let Some(c) = link.controller {
+            reference.insert("controller".into(), c.into());
+        }
+        if let Some(b) = link.block_owner_deletion {
+            reference.insert("blockOwnerDeletion".into(), b.into());
+        }
+        owner_refs.push(Value::Object(reference));
+    }
+    let metadata = obj.get_mut("metadata")?.as_object_mut()?;
+    let managed_fields = metadata
+        .get("managedFields")
+        .filter(|m| m.as_array().is_some_and(|a| !a.is_empty()))
+        .cloned();
+    for field in [
+        "uid",
+        "resourceVersion",
+        "creationTimestamp",
+        "deletionTimestamp",
+        "deletionGracePeriodSeconds",
+        "generation",
+        "selfLink",
+        "managedFields",
+        "ownerReferences",
+    ] {
+        metadata.remove(field);
+    }
+    if metadata.get("name").and_then(Value::as_str).is_some() {
+        metadata.remove("generateName");
+    }
+    if !owner_refs.is_empty() {
+        metadata.insert("ownerReferences".into(), Value::Array(owner_refs));
+    }
+    let annotations = metadata
+        .entry("annotations")
+        .or_insert_with(|| Value::Object(Map::new()));
+    if let Value::Object(annotations) = annotations {
+        annotations.insert(
+            MOVED_FROM_ANNOTATION.into(),
+            node.identity().uid.clone().into(),
+        );
+        annotations.remove(DELETE_FOR_MOVE_ANNOTATION);
+    }
+    Some((obj, managed_fields))
+}
+
 /// The objects of the sequence that already exist on the target: those an earlier run of
 /// this move created are taken over, global ones are left untouched (as clusterctl does),
 /// and any other is a conflict, reported before anything is written. Returns how many were
@@ -587,6 +591,25 @@ pub(super) fn reconcile_with_target(
     } else {
         Err(MoveError::AlreadyOnTarget { objects: conflicts })
     }
+}
+
+/// What a move deletes from the source, in order: the groups last first, without global
+/// objects, what global objects own, and what stays on the source.
+pub(super) fn deletable(discovery: &Discovery, sequence: &MoveSequence) -> Vec<Vec<NodeId>> {
+    sequence
+        .groups()
+        .iter()
+        .rev()
+        .map(|g| {
+            g.iter()
+                .copied()
+                .filter(|&id| {
+                    let n = discovery.graph.node(id);
+                    !(n.is_global() || n.is_global_hierarchy() || n.should_not_delete())
+                })
+                .collect()
+        })
+        .collect()
 }
 
 fn uid_of(obj: &Value) -> String {
