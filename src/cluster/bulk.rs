@@ -144,8 +144,9 @@ impl ManagementCluster {
     }
 
     /// Deletes `r` (one DELETE; transient failures retried with the write backoff). Returns
-    /// false when it was already gone.
-    pub async fn delete_existing(&self, r: &ObjectRef) -> Result<bool, ClusterError> {
+    /// the server's answer (the object's metadata, with a deletionTimestamp when finalizers
+    /// still hold it), or `None` when it was already gone.
+    pub async fn delete_existing(&self, r: &ObjectRef) -> Result<Option<Value>, ClusterError> {
         let rt = self.resource_type(&r.api_version, &r.kind).await?;
         retry(Backoff::WRITE, || async {
             let mut req = Request::new(rt.url_path(&r.namespace))
@@ -156,11 +157,11 @@ impl ManagementCluster {
                 http::HeaderValue::from_static(METADATA_ONLY),
             );
             match self.client().request::<Value>(req).await {
-                Ok(_) => Ok(true),
+                Ok(answer) => Ok(Some(answer)),
                 Err(e) => {
                     let failure = ApiFailure::from(e);
                     if failure.kind == FailureKind::NotFound {
-                        Ok(false)
+                        Ok(None)
                     } else {
                         Err(ClusterError::Api {
                             action: format!("failed to delete {}", r.describe()),

@@ -411,28 +411,34 @@ impl<'a> Mover<'a> {
         };
         super::hold::at("deleting").await;
         tracing::debug!(kind = %identity.kind, name = %identity.name, namespace = %identity.namespace, "Deleting");
-        let stored = self.discovery.object(id).unwrap_or_default();
-        let current = if object::annotation(&stored, DELETE_FOR_MOVE_ANNOTATION).is_some() {
-            stored
-        } else {
-            let mark = json!({"metadata": {"annotations": {DELETE_FOR_MOVE_ANNOTATION: ""}}});
-            match self
+        let finalizers = |obj: &Value| {
+            object::get_path(obj, &["metadata", "finalizers"])
+                .and_then(Value::as_array)
+                .is_some_and(|f| !f.is_empty())
+        };
+        // An object with finalizers is marked for controllers (clusterctl's delete-for-move:
+        // do not clean up what moved) and released from its finalizers in one patch, so that
+        // the delete removes it at once; one without finalizers is deleted straight away.
+        let release = json!({"metadata": {
+            "annotations": {DELETE_FOR_MOVE_ANNOTATION: ""},
+            "finalizers": null,
+        }});
+        if self.discovery.object(id).is_some_and(|o| finalizers(&o))
+            && self
                 .source
-                .merge_patch_existing(&r, &mark)
+                .merge_patch_existing(&r, &release)
                 .await
                 .map_err(fail)?
-            {
-                Some(patched) => patched,
-                None => return Ok(false),
-            }
-        };
-        let existed = self.source.delete_existing(&r).await.map_err(fail)?;
-        let has_finalizers = object::get_path(&current, &["metadata", "finalizers"])
-            .and_then(Value::as_array)
-            .is_some_and(|f| !f.is_empty());
-        if existed && has_finalizers {
+                .is_none()
+        {
+            return Ok(false);
+        }
+        let answer = self.source.delete_existing(&r).await.map_err(fail)?;
+        let existed = answer.is_some();
+        // Finalizers added since discovery still hold it: release them now.
+        if answer.as_ref().is_some_and(finalizers) {
             self.source
-                .merge_patch_existing(&r, &json!({"metadata": {"finalizers": null}}))
+                .merge_patch_existing(&r, &release)
                 .await
                 .map_err(fail)?;
         }
@@ -523,9 +529,18 @@ pub(super) fn copy_for_target(
         owner_refs.push(Value::Object(reference));
     }
     let metadata = obj.get_mut("metadata")?.as_object_mut()?;
+    // Restored after the create (the API server ignores them in a create) when they record
+    // a server-side apply: only then does field ownership decide what a later apply may
+    // change. Entries of plain updates are history, and cost a request per object.
     let managed_fields = metadata
         .get("managedFields")
-        .filter(|m| m.as_array().is_some_and(|a| !a.is_empty()))
+        .filter(|m| {
+            m.as_array().is_some_and(|entries| {
+                entries
+                    .iter()
+                    .any(|e| e.get("operation").and_then(Value::as_str) == Some("Apply"))
+            })
+        })
         .cloned();
     for field in [
         "uid",
