@@ -234,6 +234,40 @@ fn describe_cluster_prints_what_clusterctl_prints() {
     }
     let failing = assert_same(&cp, home.path(), &["failing-1"]);
     assert!(failing.contains("NotReady"), "{failing}");
+
+    // Beyond clusterctl: the same tree as JSON, rows in print order.
+    let out = describe(
+        &mut capictl_std(home.path()),
+        &cp,
+        &["failing-1", "-o", "json"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let tree: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let root = &tree["root"];
+    assert_eq!(
+        (root["kind"].as_str(), root["role"].as_str()),
+        (Some("Cluster"), Some("cluster"))
+    );
+    let rows: Vec<&str> = root["children"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            c["metaName"]
+                .as_str()
+                .unwrap_or_else(|| c["name"].as_str().unwrap())
+        })
+        .collect();
+    assert_eq!(rows, ["ClusterInfrastructure", "ControlPlane", "Workers"]);
+    let deployment = &root["children"][2]["children"][0];
+    assert_eq!(deployment["summary"]["reason"], "NotAvailable");
+    let machines = deployment["children"].as_array().unwrap();
+    assert_eq!(machines.len(), 2, "{deployment}");
+    assert_eq!(machines[0]["summary"]["status"], "False");
+    assert_eq!(
+        machines[0]["children"][0]["metaName"],
+        "MachineInfrastructure"
+    );
 }
 
 #[test]

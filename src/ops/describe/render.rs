@@ -45,7 +45,7 @@ pub fn render(tree: &ClusterTree, now: i64, colour: bool) -> String {
     let mut ctx = Context {
         paint: Paint(colour),
         now,
-        last: last_node(&tree.root) as *const TreeNode,
+        last: last_node(&tree.root),
         table: &mut table,
     };
     ctx.node("", &tree.root, &[]);
@@ -60,7 +60,8 @@ fn last_node(node: &TreeNode) -> &TreeNode {
 struct Context<'a> {
     paint: Paint,
     now: i64,
-    last: *const TreeNode,
+    /// Compared by address: the node printed last.
+    last: &'a TreeNode,
     table: &'a mut Table,
 }
 
@@ -138,8 +139,7 @@ impl Context<'_> {
 
     fn row_name(&self, node: &TreeNode) -> String {
         let p = self.paint;
-        if let Some(group) = &node.group {
-            let _ = group;
+        if node.group.is_some() {
             return p.apply("37;1", &node.row_name());
         }
         if node.role == super::tree::NodeRole::Virtual {
