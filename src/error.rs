@@ -9,6 +9,7 @@ use crate::config::ConfigError;
 use crate::fetch::FetchError;
 use crate::graph::GraphError;
 use crate::ops::delete::error::DeleteError;
+use crate::ops::describe::error::DescribeError;
 use crate::ops::generate::error::GenerateError;
 use crate::ops::init::validate::ValidationError;
 use crate::ops::r#move::error::MoveError;
@@ -56,6 +57,9 @@ pub enum Error {
     /// `move`.
     #[error(transparent)]
     Move(#[from] MoveError),
+    /// `describe cluster`.
+    #[error(transparent)]
+    Describe(#[from] DescribeError),
     /// Variable substitution.
     #[error(transparent)]
     Template(#[from] TemplateError),

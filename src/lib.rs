@@ -13,14 +13,15 @@
 //! | `upgrade apply` | [`Client::upgrade_apply`] | [`UpgradeApplyOptions`] |
 //! | `delete` | [`Client::delete`] (and [`Client::delete_selection`] to preview) | [`DeleteOptions`] |
 //! | `move` (and `--to-directory`, `--from-directory`, `--dry-run`) | [`Client::move_objects`] | [`MoveOptions`] |
+//! | `describe cluster` | [`Client::describe_cluster`] (print with [`ops::describe::render::render`]) | [`DescribeClusterOptions`] |
 //! | `generate cluster` | [`Client::generate_cluster`] | [`GenerateClusterOptions`] |
 //! | `generate provider` | [`Client::generate_provider`] | [`GenerateProviderOptions`] |
 //! | `generate yaml` | [`Client::process_yaml`] | [`ProcessYamlOptions`] |
 //! | `config repositories` | [`Client::repositories`] | the loaded [`Config`] |
 //! | `cache ls\|prune\|clear` | [`fetch::Cache`] | [`fetch::FetchOptions`] |
 //!
-//! Not yet in this version (tracked as issues): `mirror`, `describe cluster`,
-//! `get kubeconfig` and `alpha rollout`.
+//! Not yet in this version (tracked as issues): `mirror`, `get kubeconfig` and
+//! `alpha rollout`.
 //!
 //! The layers under the operations, lowest first: [`yaml`], [`template`], [`version`],
 //! [`object`], [`provider`] and [`progress`]; [`fetch`]; [`config`]; then [`repository`],
@@ -67,6 +68,7 @@ pub use components::{Components, Template};
 pub use config::{Config, ConfigSource, Env, ProviderConfig};
 pub use error::{Error, ResultExt};
 pub use ops::delete::{DeleteOptions, DeleteScope};
+pub use ops::describe::{ClusterTree, DescribeClusterOptions};
 pub use ops::generate::{
     GenerateClusterOptions, GenerateProviderOptions, ProcessYamlOptions, TemplateSource,
 };

@@ -61,6 +61,9 @@ pub enum Command {
         after_help = "Examples:\n  # Move Cluster API objects and all dependencies between management clusters.\n  capictl move --to-kubeconfig=target-kubeconfig.yaml\n\n  # Write Cluster API objects and all dependencies from a management cluster to directory.\n  capictl move --to-directory /tmp/backup-directory\n\n  # Read Cluster API objects and all dependencies from a directory into a management cluster.\n  capictl move --from-directory /tmp/backup-directory\n\n  # Move only two of the namespace's clusters (shared ClusterClasses are copied and kept).\n  capictl move --to-kubeconfig=target-kubeconfig.yaml -n team-a --filter-cluster c1 --filter-cluster c2"
     )]
     Move(Box<MoveArgs>),
+    /// Describe workload clusters
+    #[command(subcommand)]
+    Describe(Box<crate::describe::DescribeCommand>),
     /// Generate yaml using clusterctl yaml processor
     #[command(subcommand)]
     Generate(Box<GenerateCommand>),

@@ -7,6 +7,7 @@ mod completion;
 mod config_cmd;
 mod confirm;
 mod delete;
+mod describe;
 mod generate;
 mod init;
 mod logging;
@@ -98,6 +99,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Init(args) => init::run(&client, *args).await,
         Command::Delete(args) => delete::run(&client, *args).await,
         Command::Move(args) => move_cmd::run(&client, *args).await,
+        Command::Describe(command) => describe::run(&client, *command).await,
         Command::Upgrade(command) => match *command {
             UpgradeCommand::Plan(args) => upgrade::plan(&client, args).await,
             UpgradeCommand::Apply(args) => upgrade::apply(&client, *args).await,

@@ -32,6 +32,26 @@ impl ObjectGraph {
         children.into_iter().collect()
     }
 
+    /// The owner whose ownerReference says `controller: true` (the first such reference), as
+    /// Kubernetes' `GetControllerOf` picks it.
+    pub fn controller_of(&self, id: NodeId) -> Option<NodeId> {
+        self.nodes[id.0]
+            .owners
+            .iter()
+            .find(|l| l.controller == Some(true))
+            .map(|l| l.owner)
+    }
+
+    /// The nodes `owner` controls (see [`ObjectGraph::controller_of`]) of `kind` in `group`,
+    /// in graph order.
+    pub fn controlled_by(&self, owner: NodeId, group: &str, kind: &str) -> Vec<NodeId> {
+        self.children_of(owner)
+            .into_iter()
+            .filter(|&c| self.nodes[c.0].identity.is(group, kind))
+            .filter(|&c| self.controller_of(c) == Some(owner))
+            .collect()
+    }
+
     /// Everything below `id` (not `id` itself), in graph order; each node once, even when
     /// ownership forms a cycle.
     pub fn descendants_of(&self, id: NodeId) -> Vec<NodeId> {

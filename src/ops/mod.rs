@@ -3,6 +3,7 @@
 
 mod cluster_class;
 pub mod delete;
+pub mod describe;
 pub mod generate;
 pub mod init;
 mod management;

@@ -197,9 +197,22 @@ pub async fn create_clusters(
     prefix: &str,
     count: usize,
 ) -> anyhow::Result<usize> {
+    create_clusters_at(client, namespace, prefix, count, &now()).await
+}
+
+/// [`create_clusters`] with `now` (RFC 3339) as the time written in status timestamps and
+/// conditions' lastTransitionTime: a time well in the past keeps ages (`describe`'s SINCE)
+/// the same for a whole day.
+pub async fn create_clusters_at(
+    client: &kube::Client,
+    namespace: &str,
+    prefix: &str,
+    count: usize,
+    now: &str,
+) -> anyhow::Result<usize> {
     ensure_namespace(client, namespace).await?;
     let permits = Arc::new(Semaphore::new(IN_FLIGHT));
-    let now = now();
+    let now = now.to_string();
     let created: Vec<usize> = futures::stream::iter(1..=count)
         .map(|index| {
             let plan = objects::cluster(prefix, index, namespace, &now);
