@@ -10,8 +10,10 @@ use crate::fetch::FetchError;
 use crate::graph::GraphError;
 use crate::ops::delete::error::DeleteError;
 use crate::ops::generate::error::GenerateError;
+use crate::ops::get_kubeconfig::error::GetKubeconfigError;
 use crate::ops::init::validate::ValidationError;
 use crate::ops::r#move::error::MoveError;
+use crate::ops::rollout::error::RolloutError;
 use crate::ops::upgrade::error::UpgradeError;
 use crate::provider::ProviderRefError;
 use crate::repository::RepositoryError;
@@ -56,6 +58,12 @@ pub enum Error {
     /// `move`.
     #[error(transparent)]
     Move(#[from] MoveError),
+    /// `get kubeconfig`.
+    #[error(transparent)]
+    GetKubeconfig(#[from] GetKubeconfigError),
+    /// `alpha rollout restart|pause|resume`.
+    #[error(transparent)]
+    Rollout(#[from] RolloutError),
     /// Variable substitution.
     #[error(transparent)]
     Template(#[from] TemplateError),
