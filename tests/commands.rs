@@ -207,6 +207,35 @@ fn get_kubeconfig_writes_and_merges_files(cp: &ControlPlane, home: &Path) {
         .arg(&merged_file));
     assert!(out.status.success(), "{}", stderr(&out));
 
+    // A kubeconfig that is a symbolic link stays one; the file it points to is updated.
+    #[cfg(unix)]
+    {
+        let link = dir.path().join("link");
+        std::os::unix::fs::symlink(&merged_file, &link).unwrap();
+        capictl_ok(
+            home,
+            cp,
+            &[
+                "get",
+                "kubeconfig",
+                "wl-2",
+                "-n",
+                NS,
+                "--merge",
+                "--output",
+                link.to_str().unwrap(),
+            ],
+        );
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        let text = std::fs::read_to_string(&merged_file).unwrap();
+        assert!(text.contains("name: wl-2"), "{text}");
+    }
+
     // --merge needs --output.
     let out = run(capictl_std(home).args(["get", "kubeconfig", "wl-1", "--merge"]));
     assert!(!out.status.success());

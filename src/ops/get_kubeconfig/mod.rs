@@ -112,6 +112,9 @@ impl WorkloadKubeconfig {
     /// cluster and a user named after the workload cluster. A missing or empty file is
     /// created. The file is rewritten atomically with mode 0600.
     pub fn merge_into(&self, path: &Path) -> Result<(), Error> {
+        // A kubeconfig that is a symbolic link (to a dotfiles repository, say) stays one.
+        let resolved = std::fs::canonicalize(path).ok();
+        let path = resolved.as_deref().unwrap_or(path);
         let invalid = |reason: String| GetKubeconfigError::WorkloadKubeconfigInvalid {
             cluster: self.cluster.clone(),
             namespace: self.namespace.clone(),
@@ -172,6 +175,8 @@ fn write_private(path: &Path, bytes: &[u8]) -> Result<(), GetKubeconfigError> {
             use std::os::unix::fs::OpenOptionsExt;
             options.mode(0o600);
         }
+        // A leftover of a run killed before its rename (same process id) is no one's.
+        let _ = std::fs::remove_file(&tmp);
         let mut file = options.open(&tmp)?;
         file.write_all(bytes)?;
         file.sync_all()?;
