@@ -11,8 +11,10 @@ use crate::graph::GraphError;
 use crate::ops::delete::error::DeleteError;
 use crate::ops::describe::error::DescribeError;
 use crate::ops::generate::error::GenerateError;
+use crate::ops::get_kubeconfig::error::GetKubeconfigError;
 use crate::ops::init::validate::ValidationError;
 use crate::ops::r#move::error::MoveError;
+use crate::ops::rollout::error::RolloutError;
 use crate::ops::upgrade::error::UpgradeError;
 use crate::provider::ProviderRefError;
 use crate::repository::RepositoryError;
@@ -60,6 +62,12 @@ pub enum Error {
     /// `describe cluster`.
     #[error(transparent)]
     Describe(#[from] DescribeError),
+    /// `get kubeconfig`.
+    #[error(transparent)]
+    GetKubeconfig(#[from] GetKubeconfigError),
+    /// `alpha rollout restart|pause|resume`.
+    #[error(transparent)]
+    Rollout(#[from] RolloutError),
     /// Variable substitution.
     #[error(transparent)]
     Template(#[from] TemplateError),

@@ -17,11 +17,12 @@
 //! | `generate cluster` | [`Client::generate_cluster`] | [`GenerateClusterOptions`] |
 //! | `generate provider` | [`Client::generate_provider`] | [`GenerateProviderOptions`] |
 //! | `generate yaml` | [`Client::process_yaml`] | [`ProcessYamlOptions`] |
+//! | `get kubeconfig` | [`Client::get_kubeconfig`] (then [`WorkloadKubeconfig::write_to`], [`WorkloadKubeconfig::merge_into`]) | [`GetKubeconfigOptions`] |
+//! | `alpha rollout restart\|pause\|resume` | [`Client::rollout`] | [`RolloutOptions`] |
 //! | `config repositories` | [`Client::repositories`] | the loaded [`Config`] |
 //! | `cache ls\|prune\|clear` | [`fetch::Cache`] | [`fetch::FetchOptions`] |
 //!
-//! Not yet in this version (tracked as issues): `mirror`, `get kubeconfig` and
-//! `alpha rollout`.
+//! Not yet in this version (tracked as issues): `mirror`.
 //!
 //! The layers under the operations, lowest first: [`yaml`], [`template`], [`version`],
 //! [`object`], [`provider`] and [`progress`]; [`fetch`]; [`config`]; then [`repository`],
@@ -72,8 +73,10 @@ pub use ops::describe::{ClusterTree, DescribeClusterOptions};
 pub use ops::generate::{
     GenerateClusterOptions, GenerateProviderOptions, ProcessYamlOptions, TemplateSource,
 };
+pub use ops::get_kubeconfig::{GetKubeconfigOptions, WorkloadKubeconfig};
 pub use ops::init::{InitOptions, InitReport, InstalledProvider};
 pub use ops::r#move::{LeftOutObject, MoveOptions, MoveReport};
+pub use ops::rollout::{RolloutAction, RolloutOptions};
 pub use ops::upgrade::{
     CertManagerUpgradePlan, UpgradeApplyOptions, UpgradeItem, UpgradePlan, UpgradePlanOptions,
     UpgradeReport, UpgradedProvider,

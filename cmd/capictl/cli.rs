@@ -67,6 +67,18 @@ pub enum Command {
     /// Generate yaml using clusterctl yaml processor
     #[command(subcommand)]
     Generate(Box<GenerateCommand>),
+    /// Get info from a management or a workload cluster
+    #[command(subcommand)]
+    Get(crate::get_cmd::GetCommand),
+    /// Commands for features in alpha
+    #[command(
+        subcommand,
+        long_about = "These commands correspond to alpha features in clusterctl."
+    )]
+    Alpha(crate::rollout::AlphaCommand),
+    /// Find the plugins capictl can run (capictl-* and clusterctl-* on PATH)
+    #[command(subcommand)]
+    Plugin(crate::plugin::PluginCommand),
     /// Display clusterctl configuration
     #[command(subcommand)]
     Config(ConfigCommand),

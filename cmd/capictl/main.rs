@@ -9,11 +9,14 @@ mod confirm;
 mod delete;
 mod describe;
 mod generate;
+mod get_cmd;
 mod init;
 mod logging;
 mod move_cmd;
 mod output;
+mod plugin;
 mod progress;
+mod rollout;
 mod upgrade;
 mod version;
 
@@ -38,7 +41,14 @@ fn fetch_options(cli: &Cli, env: &capictl::Env) -> anyhow::Result<capictl::fetch
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
-        Err(e) => return cli::report_clap_error(e),
+        Err(e) => {
+            if e.kind() == clap::error::ErrorKind::InvalidSubcommand
+                && let Some(code) = run_plugin()
+            {
+                return code;
+            }
+            return cli::report_clap_error(e);
+        }
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(4)
@@ -73,11 +83,27 @@ fn main() -> ExitCode {
     }
 }
 
+/// The top-level command names (a plugin cannot take one).
+fn builtin_commands() -> Vec<String> {
+    use clap::CommandFactory;
+    Cli::command()
+        .get_subcommands()
+        .map(|c| c.get_name().to_string())
+        .collect()
+}
+
+/// An unknown command: run the plugin for it, if there is one.
+fn run_plugin() -> Option<ExitCode> {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
+    plugin::dispatch(&args, &builtin_commands())
+}
+
 async fn run(cli: Cli) -> anyhow::Result<()> {
     let env = capictl::Env::from_process();
     match &cli.command {
         Command::Version(args) => return version::run(args),
         Command::Completion(args) => return completion::run(args),
+        Command::Plugin(plugin::PluginCommand::List) => return plugin::list(&builtin_commands()),
         _ => {}
     }
     let fetch = fetch_options(&cli, &env)?;
@@ -92,7 +118,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     .await?;
     logging::init(cli.global.verbosity, client.config())?;
     match cli.command {
-        Command::Version(_) | Command::Completion(_) | Command::Cache(_) => Ok(()),
+        Command::Version(_) | Command::Completion(_) | Command::Cache(_) | Command::Plugin(_) => {
+            Ok(())
+        }
+        Command::Get(get_cmd::GetCommand::Kubeconfig(args)) => {
+            get_cmd::kubeconfig(&client, args).await
+        }
+        Command::Alpha(command) => rollout::run(&client, command).await,
         Command::Config(ConfigCommand::Repositories(args)) => {
             config_cmd::repositories(&client, &args)
         }

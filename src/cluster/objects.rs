@@ -268,6 +268,32 @@ impl ManagementCluster {
             .map_err(|e| api_error(format!("failed to patch {r}"), e))
     }
 
+    /// A JSON patch (RFC 6902) with the write backoff.
+    pub async fn json_patch(&self, r: &ObjectRef, patch: &Value) -> Result<Value, ClusterError> {
+        let rt = self.resource_type(&r.api_version, &r.kind).await?;
+        let uri = format!("{}/{}", rt.url_path(&r.namespace), r.name);
+        let body = serde_json::to_vec(patch).unwrap_or_default();
+        retry(Backoff::WRITE, || async {
+            // kube builds JSON patches only with its `jsonpatch` feature: the request is built here.
+            let req = http::Request::patch(&uri)
+                .header(http::header::CONTENT_TYPE, "application/json-patch+json")
+                .body(body.clone())
+                .map_err(|e| ClusterError::Api {
+                    action: "failed to build a request".into(),
+                    failure: super::ApiFailure {
+                        message: e.to_string(),
+                        code: None,
+                        kind: super::FailureKind::Other,
+                    },
+                })?;
+            self.client()
+                .request::<Value>(req)
+                .await
+                .map_err(|e| api_error(format!("failed to patch {r}"), e))
+        })
+        .await
+    }
+
     /// One server-side apply of `obj` (field manager `capictl`, forced), no retry. Returns the
     /// live object's metadata (a `PartialObjectMetadata`): the API server does not encode, nor
     /// send back, the whole object (for a CRD, hundreds of kilobytes).

@@ -5,9 +5,11 @@ mod cluster_class;
 pub mod delete;
 pub mod describe;
 pub mod generate;
+pub mod get_kubeconfig;
 pub mod init;
 mod management;
 pub mod r#move;
+pub mod rollout;
 pub mod upgrade;
 
 use crate::Client;
