@@ -43,6 +43,28 @@ impl Discovery {
         Ok(id)
     }
 
+    /// Adds a list item, kept as the text the server sent (without apiVersion and kind,
+    /// which [`Discovery::object`] puts back from the node).
+    pub(super) fn add_listed(
+        &mut self,
+        text: Box<str>,
+        api_version: &str,
+        kind: &str,
+    ) -> Result<NodeId, Error> {
+        let mut obj: Value = serde_json::from_str(&text).unwrap_or_default();
+        if let Value::Object(map) = &mut obj {
+            map.insert("apiVersion".into(), api_version.into());
+            map.insert("kind".into(), kind.into());
+        }
+        let id = self.graph.add_object(&obj)?;
+        let index = node_index(&self.graph, id);
+        if self.store.len() <= index {
+            self.store.resize(index + 1, None);
+        }
+        self.store[index] = Some(text);
+        Ok(id)
+    }
+
     /// Replaces the stored object of `id` (after a patch returned a newer one).
     pub(super) fn set_object(&mut self, id: NodeId, obj: &Value) {
         let index = node_index(&self.graph, id);
@@ -52,10 +74,18 @@ impl Discovery {
         self.store[index] = Some(obj.to_string().into_boxed_str());
     }
 
-    /// The stored object of `id`, parsed.
+    /// The stored object of `id`, parsed, with its apiVersion and kind.
     pub(super) fn object(&self, id: NodeId) -> Option<Value> {
         let text = self.store.get(node_index(&self.graph, id))?.as_deref()?;
-        serde_json::from_str(text).ok()
+        let mut obj: Value = serde_json::from_str(text).ok()?;
+        if let Value::Object(map) = &mut obj {
+            let identity = self.graph.node(id).identity();
+            map.entry("apiVersion")
+                .or_insert_with(|| identity.api_version.clone().into());
+            map.entry("kind")
+                .or_insert_with(|| identity.kind.clone().into());
+        }
+        Some(obj)
     }
 
     /// Soft owners and tenants, once every object is in.
@@ -171,15 +201,16 @@ pub(super) async fn discover(
     // In order, so that the graph (and every message) is the same from run to run.
     let mut listed = futures::stream::iter(lists)
         .map(|(t, ns)| async move {
-            cluster
-                .list_all(&t.api_version, &t.kind, &ns, Listing::Objects)
-                .await
-                .map_err(|e| e.context(format!("failed to list {:?} resources", t.kind)))
+            match cluster.list_raw(&t.api_version, &t.kind, &ns).await {
+                Ok(items) => Ok((t, items)),
+                Err(e) => Err(e.context(format!("failed to list {:?} resources", t.kind))),
+            }
         })
         .buffered(LIST_CONCURRENCY);
-    while let Some(objects) = listed.next().await {
-        for obj in objects? {
-            discovery.add(&obj)?;
+    while let Some(listed_type) = listed.next().await {
+        let (t, items) = listed_type?;
+        for text in items {
+            discovery.add_listed(text, &t.api_version, &t.kind)?;
         }
     }
     drop(listed);
