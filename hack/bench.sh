@@ -580,6 +580,8 @@ bench_move() {
         printf '  %4d clusters  %-10s  %8s s, %6d requests sent (source %d + target %d), peak RSS %7s MB   (%s)\n' \
           "$n" "$mover" "$(sec "$run_ms")" "$run_sent" "$run_sent_src" "$run_sent_dst" "$(mb "$run_rss_kb")" \
           "$prepare_note"
+        # The floor's own account: its phases.
+        [ "$mover" != floor ] || printf '%34s%s\n' "" "$(sed -n 's/.*(\(list .*\))$/\1/p' "$home/move-floor-$n.log")"
       fi
     done
   done
