@@ -11,6 +11,7 @@ use crate::graph::GraphError;
 use crate::ops::delete::error::DeleteError;
 use crate::ops::generate::error::GenerateError;
 use crate::ops::init::validate::ValidationError;
+use crate::ops::r#move::error::MoveError;
 use crate::ops::upgrade::error::UpgradeError;
 use crate::provider::ProviderRefError;
 use crate::repository::RepositoryError;
@@ -52,6 +53,9 @@ pub enum Error {
     /// `upgrade plan` and `upgrade apply`.
     #[error(transparent)]
     Upgrade(#[from] UpgradeError),
+    /// `move`.
+    #[error(transparent)]
+    Move(#[from] MoveError),
     /// Variable substitution.
     #[error(transparent)]
     Template(#[from] TemplateError),
@@ -84,6 +88,15 @@ impl Error {
         Error::Context {
             context: context.into(),
             source: Box::new(self),
+        }
+    }
+
+    /// What the user can do about the error, when the message alone does not say it.
+    pub fn hint(&self) -> Option<&'static str> {
+        match self {
+            Error::Move(MoveError::Check(check)) => Some(check.hint()),
+            Error::Context { source, .. } => source.hint(),
+            _ => None,
         }
     }
 

@@ -12,14 +12,15 @@
 //! | `upgrade plan` | [`Client::upgrade_plan`], [`Client::cert_manager_upgrade_plan`] | [`UpgradePlanOptions`] |
 //! | `upgrade apply` | [`Client::upgrade_apply`] | [`UpgradeApplyOptions`] |
 //! | `delete` | [`Client::delete`] (and [`Client::delete_selection`] to preview) | [`DeleteOptions`] |
+//! | `move` (and `--to-directory`, `--from-directory`, `--dry-run`) | [`Client::move_objects`] | [`MoveOptions`] |
 //! | `generate cluster` | [`Client::generate_cluster`] | [`GenerateClusterOptions`] |
 //! | `generate provider` | [`Client::generate_provider`] | [`GenerateProviderOptions`] |
 //! | `generate yaml` | [`Client::process_yaml`] | [`ProcessYamlOptions`] |
 //! | `config repositories` | [`Client::repositories`] | the loaded [`Config`] |
 //! | `cache ls\|prune\|clear` | [`fetch::Cache`] | [`fetch::FetchOptions`] |
 //!
-//! Not yet in this version (tracked as issues): `move` (its object graph is [`graph`]),
-//! `mirror`, `describe cluster`, `get kubeconfig` and `alpha rollout`.
+//! Not yet in this version (tracked as issues): `mirror`, `describe cluster`,
+//! `get kubeconfig` and `alpha rollout`.
 //!
 //! The layers under the operations, lowest first: [`yaml`], [`template`], [`version`],
 //! [`object`], [`provider`] and [`progress`]; [`fetch`]; [`config`]; then [`repository`],
@@ -70,6 +71,7 @@ pub use ops::generate::{
     GenerateClusterOptions, GenerateProviderOptions, ProcessYamlOptions, TemplateSource,
 };
 pub use ops::init::{InitOptions, InitReport, InstalledProvider};
+pub use ops::r#move::{LeftOutObject, MoveOptions, MoveReport};
 pub use ops::upgrade::{
     CertManagerUpgradePlan, UpgradeApplyOptions, UpgradeItem, UpgradePlan, UpgradePlanOptions,
     UpgradeReport, UpgradedProvider,

@@ -5,100 +5,19 @@
 mod support;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
 
-use support::workload::{self, MOVED_KINDS};
+use support::management;
+use support::workload;
 use support::*;
 
 const NAMESPACE: &str = "workload";
 
-/// `capictl init -i docker`, then the providers' webhook configurations removed: the control
-/// plane runs no Pods, so nothing would answer them (see `workload::remove_provider_webhooks`).
-fn management_cluster(cp: &ControlPlane, home: &Path) {
-    let out = run(capictl_std(home)
-        .arg("init")
-        .arg("--config")
-        .arg(test_config())
-        .arg("--kubeconfig")
-        .arg(cp.kubeconfig())
-        .args(["-i", "docker"]));
-    assert!(out.status.success(), "{}", stderr(&out));
-    let removed = cp.block_on(async {
-        workload::remove_provider_webhooks(&cp.client().await)
-            .await
-            .unwrap()
-    });
-    assert!(removed > 0, "no provider webhook configuration found");
-}
-
 fn counts(cp: &ControlPlane) -> Vec<(&'static str, usize)> {
-    cp.block_on(async {
-        workload::count_objects(&cp.client().await, NAMESPACE)
-            .await
-            .unwrap()
-    })
+    management::counts(cp, NAMESPACE)
 }
 
-/// Every object of the namespace as `Kind/name` → its owners as `Kind/name` (with `*` for the
-/// controller), after checking that each ownerReference's uid is its owner's on this cluster.
 fn owner_graph(cp: &ControlPlane) -> BTreeMap<String, BTreeSet<String>> {
-    let objects: Vec<serde_json::Value> = cp.block_on(async {
-        let client = cp.client().await;
-        let mut all = Vec::new();
-        for kind in &MOVED_KINDS {
-            let list = kind
-                .api(&client, NAMESPACE)
-                .list(&Default::default())
-                .await
-                .unwrap();
-            all.extend(list.items.into_iter().map(|o| {
-                let mut v = serde_json::to_value(o).unwrap();
-                v["kind"] = kind.kind.into();
-                v
-            }));
-        }
-        all
-    });
-    let by_uid: BTreeMap<&str, String> = objects
-        .iter()
-        .map(|o| {
-            let id = format!(
-                "{}/{}",
-                o["kind"].as_str().unwrap(),
-                o["metadata"]["name"].as_str().unwrap()
-            );
-            (o["metadata"]["uid"].as_str().unwrap(), id)
-        })
-        .collect();
-    let mut graph = BTreeMap::new();
-    for o in &objects {
-        let id = format!(
-            "{}/{}",
-            o["kind"].as_str().unwrap(),
-            o["metadata"]["name"].as_str().unwrap()
-        );
-        let mut owners = BTreeSet::new();
-        for r in o["metadata"]["ownerReferences"]
-            .as_array()
-            .into_iter()
-            .flatten()
-        {
-            let owner = format!(
-                "{}/{}",
-                r["kind"].as_str().unwrap(),
-                r["name"].as_str().unwrap()
-            );
-            assert_eq!(
-                by_uid.get(r["uid"].as_str().unwrap()),
-                Some(&owner),
-                "{id}: ownerReference to {owner} has a uid of no object of this cluster"
-            );
-            let controller = if r["controller"] == true { "*" } else { "" };
-            owners.insert(format!("{owner}{controller}"));
-        }
-        graph.insert(id, owners);
-    }
-    graph
+    management::owner_graph(cp, NAMESPACE)
 }
 
 #[test]
@@ -128,8 +47,8 @@ fn clusterctl_moves_the_workload() {
     let source = ControlPlane::start("move-fixture-src");
     let target = ControlPlane::start("move-fixture-dst");
     let home = tempfile::tempdir().unwrap();
-    management_cluster(&source, home.path());
-    management_cluster(&target, home.path());
+    management::init_management(&source, home.path());
+    management::init_management(&target, home.path());
 
     let created = source.block_on(async {
         workload::create_clusters(&source.client().await, NAMESPACE, "c", 2)

@@ -55,6 +55,12 @@ pub enum Command {
         after_help = "Examples:\n  # Deletes the AWS provider\n  # Please note that this implies the deletion of all provider components except the hosting namespace\n  # and the CRDs.\n  capictl delete --infrastructure aws\n\n  # Deletes all the providers\n  # Important! As a consequence of this operation, all the corresponding resources managed by\n  # Cluster API Providers are orphaned and there might be ongoing costs incurred as a result of this.\n  capictl delete --all\n\n  # Delete the AWS infrastructure provider and Core provider. This will leave behind Bootstrap and ControlPlane\n  # providers\n  # Important! As a consequence of this operation, all the corresponding resources managed by\n  # the AWS infrastructure provider and Cluster API Providers are orphaned and there might be\n  # ongoing costs incurred as a result of this.\n  capictl delete --core cluster-api --infrastructure aws\n\n  # Deletes the AWS provider and the hosting namespace.\n  capictl delete --infrastructure aws --include-namespace\n\n  # Deletes the AWS provider and the CRDs (and so every object of their kinds).\n  capictl delete --infrastructure aws --include-crd"
     )]
     Delete(Box<DeleteArgs>),
+    /// Move Cluster API objects and all dependencies between management clusters
+    #[command(
+        long_about = "Move Cluster API objects and all dependencies between management clusters.\n\nNote: The destination cluster MUST have the required provider components installed.\n\nAn interrupted move (killed, connection lost, an object refused) is completed by running the\nsame command again: capictl keeps the move's progress on the objects themselves.",
+        after_help = "Examples:\n  # Move Cluster API objects and all dependencies between management clusters.\n  capictl move --to-kubeconfig=target-kubeconfig.yaml\n\n  # Write Cluster API objects and all dependencies from a management cluster to directory.\n  capictl move --to-directory /tmp/backup-directory\n\n  # Read Cluster API objects and all dependencies from a directory into a management cluster.\n  capictl move --from-directory /tmp/backup-directory\n\n  # Move only two of the namespace's clusters (shared ClusterClasses are copied and kept).\n  capictl move --to-kubeconfig=target-kubeconfig.yaml -n team-a --filter-cluster c1 --filter-cluster c2"
+    )]
+    Move(Box<MoveArgs>),
     /// Generate yaml using clusterctl yaml processor
     #[command(subcommand)]
     Generate(Box<GenerateCommand>),
@@ -180,6 +186,55 @@ pub struct DeleteArgs {
     pub yes: bool,
 }
 
+/// `move`.
+#[derive(Debug, Args)]
+pub struct MoveArgs {
+    /// Path to the kubeconfig file for the source management cluster. If unspecified, default discovery rules apply.
+    #[arg(long, default_value = "", hide_default_value = true)]
+    pub kubeconfig: String,
+    /// Path to the kubeconfig file to use for the destination management cluster.
+    #[arg(long = "to-kubeconfig", default_value = "", hide_default_value = true)]
+    pub to_kubeconfig: String,
+    /// Context to be used within the kubeconfig file for the source management cluster. If empty, current context will be used.
+    #[arg(
+        long = "kubeconfig-context",
+        default_value = "",
+        hide_default_value = true
+    )]
+    pub kubeconfig_context: String,
+    /// Context to be used within the kubeconfig file for the destination management cluster. If empty, current context will be used.
+    #[arg(
+        long = "to-kubeconfig-context",
+        default_value = "",
+        hide_default_value = true
+    )]
+    pub to_kubeconfig_context: String,
+    /// The namespace where the workload cluster is hosted. If unspecified, the current context's namespace is used.
+    #[arg(short = 'n', long, default_value = "", hide_default_value = true)]
+    pub namespace: String,
+    /// Enable dry run, don't really perform the move actions
+    #[arg(long = "dry-run")]
+    pub dry_run: bool,
+    /// Write Cluster API objects and all dependencies from a management cluster to directory.
+    #[arg(long = "to-directory", default_value = "", hide_default_value = true)]
+    pub to_directory: String,
+    /// Read Cluster API objects and all dependencies from a directory into a management cluster.
+    #[arg(long = "from-directory", default_value = "", hide_default_value = true)]
+    pub from_directory: String,
+    /// Set of API server warnings to hide. Valid sets are "default" (includes metadata.finalizer warnings), "all" , and "none".
+    #[arg(long = "hide-api-warnings", default_value = "default")]
+    pub hide_api_warnings: String,
+    /// Move only this Cluster of the namespace and what belongs to it (repeatable; capictl only)
+    #[arg(long = "filter-cluster", value_name = "NAME")]
+    pub filter_cluster: Vec<String>,
+    /// How long to wait, overall, for clusterctl.cluster.x-k8s.io/block-move annotations to be removed (capictl only)
+    #[arg(long = "block-move-timeout", default_value = "5m", value_parser = crate::cli::parse_duration)]
+    pub block_move_timeout: std::time::Duration,
+    /// Output format of --dry-run: "text" (the log only) or "json" (the move groups, for scripts; capictl only)
+    #[arg(short = 'o', long = "output", default_value = "text", value_parser = ["text", "json"])]
+    pub output: String,
+}
+
 /// `upgrade plan` and `upgrade apply`.
 #[derive(Debug, Subcommand)]
 pub enum UpgradeCommand {
@@ -233,43 +288,17 @@ pub struct UpgradeApplyArgs {
     pub yes: bool,
 }
 
-/// `init`: its own flags, and the provider flags it shares with `init list-images`.
+/// `init`: its own flags, and the cluster and provider flags of `delete` with `init`'s help
+/// texts (see [`init_flag`]).
 #[derive(Debug, Args)]
+#[command(mut_args(init_flag))]
 pub struct InitArgs {
     #[command(subcommand)]
     pub command: Option<InitCommand>,
-    /// Path to the kubeconfig for the management cluster. If unspecified, default discovery rules apply.
-    #[arg(long, global = true, default_value = "", hide_default_value = true)]
-    pub kubeconfig: String,
-    /// Context to be used within the kubeconfig file. If empty, current context will be used.
-    #[arg(
-        long = "kubeconfig-context",
-        global = true,
-        default_value = "",
-        hide_default_value = true
-    )]
-    pub kubeconfig_context: String,
-    /// Core provider version (e.g. cluster-api:v1.1.5) to add to the management cluster. If unspecified, Cluster API's latest release is used.
-    #[arg(long, global = true, default_value = "", hide_default_value = true)]
-    pub core: String,
-    /// Infrastructure providers and versions (e.g. aws:v0.5.0) to add to the management cluster.
-    #[arg(short = 'i', long, global = true, value_delimiter = ',', action = clap::ArgAction::Append)]
-    pub infrastructure: Vec<String>,
-    /// Bootstrap providers and versions (e.g. kubeadm:v1.1.5) to add to the management cluster. If unspecified, Kubeadm bootstrap provider's latest release is used.
-    #[arg(short = 'b', long, global = true, value_delimiter = ',', action = clap::ArgAction::Append)]
-    pub bootstrap: Vec<String>,
-    /// Control plane providers and versions (e.g. kubeadm:v1.1.5) to add to the management cluster. If unspecified, the Kubeadm control plane provider's latest release is used.
-    #[arg(short = 'c', long = "control-plane", global = true, value_delimiter = ',', action = clap::ArgAction::Append)]
-    pub control_plane: Vec<String>,
-    /// IPAM providers and versions (e.g. in-cluster:v0.1.0) to add to the management cluster.
-    #[arg(long, global = true, value_delimiter = ',', action = clap::ArgAction::Append)]
-    pub ipam: Vec<String>,
-    /// Runtime extension providers and versions to add to the management cluster; please note that capictl doesn't include any default runtime extensions and thus it is required to use custom configuration files to register runtime extensions.
-    #[arg(long = "runtime-extension", global = true, value_delimiter = ',', action = clap::ArgAction::Append)]
-    pub runtime_extension: Vec<String>,
-    /// Add-on providers and versions (e.g. helm:v0.1.0) to add to the management cluster.
-    #[arg(long, global = true, value_delimiter = ',', action = clap::ArgAction::Append)]
-    pub addon: Vec<String>,
+    #[command(flatten)]
+    pub cluster: KubeconfigArgs,
+    #[command(flatten)]
+    pub providers: ProviderFlags,
     /// The target namespace where the providers should be deployed. If unspecified, the provider components' default namespace is used.
     #[arg(
         short = 'n',
@@ -303,6 +332,40 @@ pub struct InitArgs {
         value_parser = parse_go_bool
     )]
     pub validate: bool,
+}
+
+/// Makes a flag `init` shares with `delete` global, so that `init list-images` takes it too, and
+/// gives it clusterctl's `init` help text.
+fn init_flag(flag: clap::Arg) -> clap::Arg {
+    let help = match flag.get_id().as_str() {
+        "kubeconfig" => {
+            "Path to the kubeconfig for the management cluster. If unspecified, default discovery rules apply"
+        }
+        "kubeconfig_context" => return flag.global(true),
+        "core" => {
+            "Core provider version (e.g. cluster-api:v1.1.5) to add to the management cluster. If unspecified, Cluster API's latest release is used"
+        }
+        "infrastructure" => {
+            "Infrastructure providers and versions (e.g. aws:v0.5.0) to add to the management cluster"
+        }
+        "bootstrap" => {
+            "Bootstrap providers and versions (e.g. kubeadm:v1.1.5) to add to the management cluster. If unspecified, Kubeadm bootstrap provider's latest release is used"
+        }
+        "control_plane" => {
+            "Control plane providers and versions (e.g. kubeadm:v1.1.5) to add to the management cluster. If unspecified, the Kubeadm control plane provider's latest release is used"
+        }
+        "ipam" => {
+            "IPAM providers and versions (e.g. in-cluster:v0.1.0) to add to the management cluster"
+        }
+        "runtime_extension" => {
+            "Runtime extension providers and versions to add to the management cluster; please note that capictl doesn't include any default runtime extensions and thus it is required to use custom configuration files to register runtime extensions"
+        }
+        "addon" => {
+            "Add-on providers and versions (e.g. helm:v0.1.0) to add to the management cluster"
+        }
+        _ => return flag,
+    };
+    flag.global(true).help(help)
 }
 
 #[derive(Debug, Subcommand)]
@@ -524,5 +587,110 @@ pub fn report_clap_error(e: clap::Error) -> ExitCode {
             let _ = e.print();
             ExitCode::FAILURE
         }
+    }
+}
+
+/// A duration as Go writes them: `300ms`, `30s`, `5m`, `1h30m` (a bare number is seconds).
+pub fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
+    let bad =
+        || format!("invalid duration {text:?}: use a number with a unit, e.g. 90s, 5m or 1h30m");
+    if let Ok(seconds) = text.parse::<u64>() {
+        return Ok(std::time::Duration::from_secs(seconds));
+    }
+    let mut total = 0f64;
+    let mut rest = text;
+    if rest.is_empty() {
+        return Err(bad());
+    }
+    while !rest.is_empty() {
+        let digits = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .ok_or_else(bad)?;
+        let value: f64 = rest[..digits].parse().map_err(|_| bad())?;
+        rest = &rest[digits..];
+        let unit_len = rest
+            .find(|c: char| c.is_ascii_digit() || c == '.')
+            .unwrap_or(rest.len());
+        let seconds = match &rest[..unit_len] {
+            "ms" => 0.001,
+            "s" => 1.0,
+            "m" => 60.0,
+            "h" => 3600.0,
+            _ => return Err(bad()),
+        };
+        total += value * seconds;
+        rest = &rest[unit_len..];
+    }
+    Ok(std::time::Duration::from_secs_f64(total))
+}
+
+#[cfg(test)]
+mod duration_tests {
+    use super::parse_duration;
+    use std::time::Duration;
+
+    #[test]
+    fn go_durations() {
+        assert_eq!(parse_duration("5m"), Ok(Duration::from_secs(300)));
+        assert_eq!(parse_duration("1h30m"), Ok(Duration::from_secs(5400)));
+        assert_eq!(parse_duration("1.5s"), Ok(Duration::from_millis(1500)));
+        assert_eq!(parse_duration("250ms"), Ok(Duration::from_millis(250)));
+        assert_eq!(parse_duration("42"), Ok(Duration::from_secs(42)));
+        for bad in ["", "5x", "m", "1..2s", "-3s"] {
+            assert!(parse_duration(bad).is_err(), "{bad}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+
+    #[test]
+    fn init_gives_shared_flags_its_help_and_list_images_takes_them() {
+        use clap::CommandFactory;
+        let cli = Cli::command();
+        let init = cli.find_subcommand("init").unwrap();
+        let help = |id: &str| {
+            let flag = init.get_arguments().find(|a| a.get_id() == id).unwrap();
+            assert!(flag.is_global_set(), "{id} is not global");
+            flag.get_help().map(ToString::to_string).unwrap_or_default()
+        };
+        for id in [
+            "core",
+            "infrastructure",
+            "bootstrap",
+            "control_plane",
+            "ipam",
+            "runtime_extension",
+            "addon",
+        ] {
+            assert!(
+                help(id).contains("to add to the management cluster"),
+                "{id}"
+            );
+        }
+        assert!(help("kubeconfig").starts_with("Path to the kubeconfig for the management"));
+        assert!(help("kubeconfig_context").starts_with("Context to be used"));
+        let cli = Cli::try_parse_from([
+            "capictl",
+            "init",
+            "list-images",
+            "--kubeconfig=k",
+            "--kubeconfig-context=c",
+            "-i",
+            "aws,vsphere",
+            "--core=cluster-api",
+        ])
+        .unwrap();
+        let Command::Init(init) = cli.command else {
+            panic!("not init");
+        };
+        assert!(matches!(init.command, Some(InitCommand::ListImages)));
+        assert_eq!(init.cluster.kubeconfig_context, "c");
+        assert_eq!(init.providers.infrastructure, ["aws", "vsphere"]);
+        assert_eq!(init.providers.core, "cluster-api");
     }
 }

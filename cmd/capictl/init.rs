@@ -10,21 +10,8 @@ use crate::progress;
 fn options(args: &InitArgs) -> InitOptions {
     let non_empty = |s: &str| (!s.is_empty()).then(|| s.to_string());
     InitOptions {
-        kubeconfig: capictl::KubeconfigSelector {
-            path: non_empty(&args.kubeconfig).map(Into::into),
-            context: non_empty(&args.kubeconfig_context),
-        },
-        providers: capictl::ProviderSelection::from_flags(
-            Some(&args.core),
-            [
-                &args.bootstrap,
-                &args.control_plane,
-                &args.infrastructure,
-                &args.ipam,
-                &args.runtime_extension,
-                &args.addon,
-            ],
-        ),
+        kubeconfig: args.cluster.selector(),
+        providers: args.providers.selection(),
         target_namespace: non_empty(&args.target_namespace),
         wait_providers: args.wait_providers,
         wait_provider_timeout: Duration::from_secs(args.wait_provider_timeout),

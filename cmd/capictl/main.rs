@@ -10,6 +10,7 @@ mod delete;
 mod generate;
 mod init;
 mod logging;
+mod move_cmd;
 mod output;
 mod progress;
 mod upgrade;
@@ -53,6 +54,12 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("Error: {}", output::error_chain(&e));
+            if let Some(hint) = e
+                .downcast_ref::<capictl::Error>()
+                .and_then(capictl::Error::hint)
+            {
+                eprintln!("Hint: {hint}");
+            }
             if let Some(help) = e
                 .downcast_ref::<cli::UsageError>()
                 .and_then(|u| u.help.as_ref())
@@ -90,6 +97,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Init(args) => init::run(&client, *args).await,
         Command::Delete(args) => delete::run(&client, *args).await,
+        Command::Move(args) => move_cmd::run(&client, *args).await,
         Command::Upgrade(command) => match *command {
             UpgradeCommand::Plan(args) => upgrade::plan(&client, args).await,
             UpgradeCommand::Apply(args) => upgrade::apply(&client, *args).await,

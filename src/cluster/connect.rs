@@ -7,7 +7,7 @@ use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 use super::error::{ApiFailure, ClusterError, FailureKind};
-use super::kubeconfig::{KubeconfigError, KubeconfigSelector, LoadedKubeconfig};
+use super::kubeconfig::{KubeconfigSelector, LoadedKubeconfig};
 use super::resources::ResourceResolver;
 use crate::config::Env;
 
@@ -57,14 +57,7 @@ impl ManagementCluster {
         loaded.check_usable(selector)?;
         let context = loaded.context_name(selector).to_string();
         let current_namespace = loaded.current_namespace(selector)?;
-        let mut merged = kube::config::Kubeconfig::default();
-        for file in &loaded.files {
-            let one = kube::config::Kubeconfig::read_from(file)
-                .map_err(|e| KubeconfigError::Load(format!("{}: {e}", file.display())))?;
-            merged = merged
-                .merge(one)
-                .map_err(|e| KubeconfigError::Load(format!("{}: {e}", file.display())))?;
-        }
+        let kubeconfig = loaded.to_kube()?;
         let options = kube::config::KubeConfigOptions {
             context: Some(context.clone()),
             cluster: None,
@@ -74,7 +67,7 @@ impl ManagementCluster {
             context: context.clone(),
             reason,
         };
-        let mut config = kube::Config::from_custom_kubeconfig(merged, &options)
+        let mut config = kube::Config::from_custom_kubeconfig(kubeconfig, &options)
             .await
             .map_err(|e| client_error(e.to_string()))?;
         // Retries are ours (see backoff.rs), so that every request is counted and classified.
@@ -269,7 +262,9 @@ where
                 );
             }
             for value in response.headers().get_all(http::header::WARNING) {
-                if let Some(text) = value.to_str().ok().and_then(parse_warning) {
+                if let Some(text) = value.to_str().ok().and_then(parse_warning)
+                    && super::warnings::shown(&text)
+                {
                     tracing::info!("{text}");
                 }
             }

@@ -3,13 +3,13 @@
 //! version, then `status.storedVersions` is reduced to it.
 
 use kube::core::Request;
-use kube::core::params::{PatchParams, PostParams};
+use kube::core::params::{Patch, PatchParams, PostParams};
 use serde_json::{Value, json};
 
 use super::backoff::{Backoff, retry};
 use super::connect::ManagementCluster;
-use super::error::{ApiFailure, ClusterError, FailureKind};
-use super::objects::{ObjectRef, build_error};
+use super::error::{ClusterError, FailureKind};
+use super::objects::{ObjectRef, api_error, build_error};
 use crate::object;
 
 /// The version a CRD stores its objects at (`spec.versions[].storage`).
@@ -84,20 +84,15 @@ impl ManagementCluster {
         let rt = self.resource_type(api_version, kind).await?;
         let r = ObjectRef::of(obj);
         let body = serde_json::to_vec(obj).unwrap_or_default();
-        let result = retry(Backoff::CRD_MIGRATION, || async {
-            let req = Request::new(rt.url_path(&r.namespace))
-                .replace(&r.name, &PostParams::default(), body.clone())
-                .map_err(|e| build_error("failed to build a request", e))?;
-            self.client()
-                .request::<Value>(req)
-                .await
-                .map(|_| ())
-                .map_err(|e| ClusterError::Api {
-                    action: format!("failed to migrate {r}"),
-                    failure: ApiFailure::from(e),
-                })
-        })
-        .await;
+        let result = self
+            .send_with_backoff(&format!("failed to migrate {r}"), || {
+                Request::new(rt.url_path(&r.namespace)).replace(
+                    &r.name,
+                    &PostParams::default(),
+                    body.clone(),
+                )
+            })
+            .await;
         match result {
             Err(e)
                 if matches!(
@@ -116,23 +111,31 @@ impl ManagementCluster {
             .resource_type("apiextensions.k8s.io/v1", "CustomResourceDefinition")
             .await?;
         let patch = json!({"status": {"storedVersions": [storage]}});
+        let action = format!("failed to update status.storedVersions for CRD {crd:?}");
+        self.send_with_backoff(&action, || {
+            Request::new(rt.url_path("")).patch_subresource(
+                "status",
+                crd,
+                &PatchParams::default(),
+                &Patch::Merge(&patch),
+            )
+        })
+        .await
+    }
+
+    /// Sends the request `build` makes, with the migration backoff; `action` says what failed.
+    async fn send_with_backoff(
+        &self,
+        action: &str,
+        build: impl Fn() -> Result<http::Request<Vec<u8>>, kube::core::request::Error>,
+    ) -> Result<(), ClusterError> {
         retry(Backoff::CRD_MIGRATION, || async {
-            let req = Request::new(rt.url_path(""))
-                .patch_subresource(
-                    "status",
-                    crd,
-                    &PatchParams::default(),
-                    &kube::core::params::Patch::Merge(&patch),
-                )
-                .map_err(|e| build_error("failed to build a request", e))?;
+            let req = build().map_err(|e| build_error("failed to build a request", e))?;
             self.client()
                 .request::<Value>(req)
                 .await
                 .map(|_| ())
-                .map_err(|e| ClusterError::Api {
-                    action: format!("failed to update status.storedVersions for CRD {crd:?}"),
-                    failure: ApiFailure::from(e),
-                })
+                .map_err(|e| api_error(action, e))
         })
         .await
     }

@@ -1,8 +1,11 @@
 //! Finding and reading kubeconfig files with client-go's loading rules (`--kubeconfig`, else
-//! the `KUBECONFIG` list, else `~/.kube/config`), without connecting to anything.
+//! the `KUBECONFIG` list, else `~/.kube/config`), without connecting to anything. Each file is
+//! read and parsed once: the client is built from the same parse (see
+//! [`LoadedKubeconfig::to_kube`]).
 
 use std::path::{Path, PathBuf};
 
+use serde::Deserialize;
 use serde_json::Value;
 
 use crate::config::Env;
@@ -42,6 +45,8 @@ pub enum KubeconfigError {
 pub struct LoadedKubeconfig {
     /// Files read, in precedence order.
     pub files: Vec<PathBuf>,
+    /// The first document of each file (the one client-go reads), in the order of `files`.
+    documents: Vec<Value>,
     current_context: String,
     contexts: Vec<(String, Value)>,
     clusters: Vec<(String, Value)>,
@@ -77,9 +82,31 @@ impl LoadedKubeconfig {
             }
             merge_named(&mut loaded.contexts, doc.get("contexts"), "context");
             merge_named(&mut loaded.clusters, doc.get("clusters"), "cluster");
+            loaded.documents.push(doc);
         }
         loaded.files = files;
         Ok(loaded)
+    }
+
+    /// The files as kube's `Kubeconfig`, for building a client: what `Kubeconfig::read_from`
+    /// and `merge` make of them (relative paths resolved against each file's folder, the first
+    /// definition of a name winning), without reading them again.
+    pub(super) fn to_kube(&self) -> Result<kube::config::Kubeconfig, KubeconfigError> {
+        let mut merged = kube::config::Kubeconfig::default();
+        for (file, doc) in self.files.iter().zip(&self.documents) {
+            let load_error = |e: &dyn std::fmt::Display| {
+                KubeconfigError::Load(format!("{}: {e}", file.display()))
+            };
+            let mut one = match doc {
+                Value::Null => kube::config::Kubeconfig::default(),
+                doc => kube::config::Kubeconfig::deserialize(doc).map_err(|e| load_error(&e))?,
+            };
+            if let Some(dir) = file.parent() {
+                resolve_relative_paths(&mut one, dir);
+            }
+            merged = merged.merge(one).map_err(|e| load_error(&e))?;
+        }
+        Ok(merged)
     }
 
     /// The context to use: the selected one, else the current one.
@@ -181,6 +208,44 @@ fn read_file(path: &Path) -> Result<Value, KubeconfigError> {
     Ok(docs.into_iter().next().unwrap_or(Value::Null))
 }
 
+/// Makes the relative file paths of `config` absolute against `dir`, the folder of the file it
+/// was read from, as client-go and kube's `Kubeconfig::read_from` do.
+fn resolve_relative_paths(config: &mut kube::config::Kubeconfig, dir: &Path) {
+    let resolve = |path: &mut Option<String>| {
+        if let Some(p) = path
+            && Path::new(p.as_str()).is_relative()
+            && let Some(absolute) = dir.join(p.as_str()).to_str()
+        {
+            *p = absolute.to_string();
+        }
+    };
+    for cluster in config
+        .clusters
+        .iter_mut()
+        .filter_map(|c| c.cluster.as_mut())
+    {
+        resolve(&mut cluster.certificate_authority);
+    }
+    for user in config
+        .auth_infos
+        .iter_mut()
+        .filter_map(|u| u.auth_info.as_mut())
+    {
+        resolve(&mut user.client_certificate);
+        resolve(&mut user.client_key);
+        resolve(&mut user.token_file);
+        // An exec plugin's command is a path only with a separator; `aws` is looked up in PATH.
+        if let Some(exec) = user.exec.as_mut()
+            && exec
+                .command
+                .as_deref()
+                .is_some_and(|c| c.contains(std::path::MAIN_SEPARATOR))
+        {
+            resolve(&mut exec.command);
+        }
+    }
+}
+
 /// First definition of a name wins, as in client-go's merge.
 fn merge_named(into: &mut Vec<(String, Value)>, list: Option<&Value>, field: &str) {
     for item in list.and_then(Value::as_array).into_iter().flatten() {
@@ -226,6 +291,68 @@ mod tests {
         };
         assert!(k.current_namespace(&missing).is_err());
         assert!(k.check_usable(&missing).is_err());
+    }
+
+    /// Two files in `KUBECONFIG`, each with paths relative to its own folder, and a context
+    /// defined in both (the first file's wins).
+    #[test]
+    fn kube_config_resolves_paths_per_file_like_kubes_own_reader() {
+        let dir = tempfile::tempdir().unwrap();
+        let (first, second) = (dir.path().join("a/config"), dir.path().join("b/c/config"));
+        std::fs::create_dir_all(first.parent().unwrap()).unwrap();
+        std::fs::create_dir_all(second.parent().unwrap()).unwrap();
+        std::fs::write(
+            &first,
+            "apiVersion: v1\nkind: Config\ncurrent-context: one\ncontexts:\n- name: one\n  context: {cluster: one, user: one}\nclusters:\n- name: one\n  cluster: {server: 'https://127.0.0.1:1', certificate-authority: ca.crt}\nusers:\n- name: one\n  user:\n    client-certificate: pki/client.crt\n    client-key: /etc/pki/client.key\n    exec: {apiVersion: client.authentication.k8s.io/v1, command: aws}\n",
+        )
+        .unwrap();
+        std::fs::write(
+            &second,
+            "apiVersion: v1\nkind: Config\ncurrent-context: two\ncontexts:\n- name: one\n  context: {cluster: two, user: two}\n- name: two\n  context: {cluster: two, user: two}\nclusters:\n- name: two\n  cluster: {server: 'https://127.0.0.1:2', certificate-authority: ../ca.crt}\nusers:\n- name: two\n  user:\n    tokenFile: token\n    exec: {apiVersion: client.authentication.k8s.io/v1, command: ./bin/plugin}\n",
+        )
+        .unwrap();
+        let list = std::env::join_paths([&first, &dir.path().join("missing"), &second]).unwrap();
+        let env = Env::from_pairs([("KUBECONFIG", list.to_str().unwrap())]);
+        let sel = KubeconfigSelector::default();
+        let loaded = LoadedKubeconfig::load(&sel, &env).unwrap();
+        assert_eq!(loaded.files, [first.clone(), second.clone()]);
+        assert_eq!(loaded.context_name(&sel), "one");
+
+        let ours = loaded.to_kube().unwrap();
+        let clusters: Vec<_> = ours
+            .clusters
+            .iter()
+            .map(|c| c.cluster.as_ref().unwrap())
+            .collect();
+        let ca = |i: usize| clusters[i].certificate_authority.clone().unwrap();
+        assert_eq!(ca(0), dir.path().join("a/ca.crt").to_str().unwrap());
+        assert_eq!(ca(1), dir.path().join("b/c/../ca.crt").to_str().unwrap());
+        let user = ours.auth_infos[0].auth_info.as_ref().unwrap();
+        let client_certificate = dir.path().join("a/pki/client.crt");
+        assert_eq!(
+            user.client_certificate.as_deref(),
+            client_certificate.to_str()
+        );
+        assert_eq!(user.client_key.as_deref(), Some("/etc/pki/client.key"));
+        let command =
+            |u: &kube::config::AuthInfo| u.exec.as_ref().unwrap().command.clone().unwrap();
+        assert_eq!(command(user), "aws");
+        let plugin = ours.auth_infos[1].auth_info.as_ref().unwrap();
+        assert_eq!(
+            command(plugin),
+            dir.path().join("b/c/./bin/plugin").to_str().unwrap()
+        );
+
+        // The same as kube reading the files itself.
+        let theirs = [&first, &second]
+            .into_iter()
+            .map(|f| kube::config::Kubeconfig::read_from(f).unwrap())
+            .try_fold(kube::config::Kubeconfig::default(), |m, one| m.merge(one))
+            .unwrap();
+        assert_eq!(
+            serde_json::to_value(&ours).unwrap(),
+            serde_json::to_value(&theirs).unwrap()
+        );
     }
 
     #[test]

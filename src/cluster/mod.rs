@@ -7,6 +7,7 @@
 
 pub mod apply;
 pub mod backoff;
+mod bulk;
 pub mod cert_manager;
 mod connect;
 mod crd_migration;
@@ -20,8 +21,11 @@ pub mod managed_fields;
 mod objects;
 mod resources;
 pub mod wait;
+mod warnings;
+pub use warnings::{ApiWarnings, UnknownWarnings};
 
 pub use apply::{ApplyJob, ApplyStages};
+pub use bulk::{Created, Listing};
 pub use connect::{
     MINIMUM_KUBERNETES_VERSION, MINIMUM_KUBERNETES_VERSION_CLUSTER_TOPOLOGY, ManagementCluster,
     check_kubernetes_version,

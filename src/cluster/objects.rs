@@ -82,7 +82,7 @@ impl std::fmt::Display for ObjectRef {
 const METADATA_ONLY: &str =
     "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json";
 
-fn api_error(action: impl Into<String>, e: kube::Error) -> ClusterError {
+pub(super) fn api_error(action: impl Into<String>, e: kube::Error) -> ClusterError {
     ClusterError::Api {
         action: action.into(),
         failure: ApiFailure::from(e),
@@ -119,15 +119,27 @@ impl ManagementCluster {
         let req = Request::new(rt.url_path(&r.namespace))
             .get(&r.name, &GetParams::default())
             .map_err(|e| build_error("failed to build a request", e))?;
+        self.send_tolerating(req, FailureKind::NotFound, || format!("failed to get {r}"))
+            .await
+    }
+
+    /// Sends one request. An answer of kind `tolerated` (the object is not there, or is there
+    /// already) is no failure: `Ok(None)`. Other failures are reported as `action()`.
+    async fn send_tolerating(
+        &self,
+        req: http::Request<Vec<u8>>,
+        tolerated: FailureKind,
+        action: impl FnOnce() -> String,
+    ) -> Result<Option<Value>, ClusterError> {
         match self.client().request::<Value>(req).await {
             Ok(v) => Ok(Some(v)),
             Err(e) => {
                 let failure = ApiFailure::from(e);
-                if failure.kind == FailureKind::NotFound {
+                if failure.kind == tolerated {
                     Ok(None)
                 } else {
                     Err(ClusterError::Api {
-                        action: format!("failed to get {r}"),
+                        action: action(),
                         failure,
                     })
                 }
@@ -190,20 +202,11 @@ impl ManagementCluster {
             let req = Request::new(rt.url_path(&r.namespace))
                 .delete(&r.name, &DeleteParams::default())
                 .map_err(|e| build_error("failed to build a request", e))?;
-            match self.client().request::<Value>(req).await {
-                Ok(_) => Ok(()),
-                Err(e) => {
-                    let failure = ApiFailure::from(e);
-                    if failure.kind == FailureKind::NotFound {
-                        Ok(())
-                    } else {
-                        Err(ClusterError::Api {
-                            action: format!("failed to delete {r}"),
-                            failure,
-                        })
-                    }
-                }
-            }
+            self.send_tolerating(req, FailureKind::NotFound, || {
+                format!("failed to delete {r}")
+            })
+            .await
+            .map(drop)
         })
         .await
     }
@@ -224,20 +227,10 @@ impl ManagementCluster {
                     serde_json::to_vec(&body).unwrap_or_default(),
                 )
                 .map_err(|e| build_error("failed to build a request", e))?;
-            match self.client().request::<Value>(req).await {
-                Ok(_) => Ok(()),
-                Err(e) => {
-                    let failure = ApiFailure::from(e);
-                    if failure.kind == FailureKind::AlreadyExists {
-                        Ok(())
-                    } else {
-                        Err(ClusterError::Api {
-                            action: format!("failed to create namespace {name}"),
-                            failure,
-                        })
-                    }
-                }
-            }
+            let action = || format!("failed to create namespace {name}");
+            self.send_tolerating(req, FailureKind::AlreadyExists, action)
+                .await
+                .map(drop)
         })
         .await;
         match created {

@@ -9,6 +9,30 @@ enum Format {
     DecimalExponent,
 }
 
+/// The decimal SI suffixes and the power of ten each stands for.
+const DECIMAL_SUFFIXES: [(&str, i32); 9] = [
+    ("n", -9),
+    ("u", -6),
+    ("m", -3),
+    ("k", 3),
+    ("M", 6),
+    ("G", 9),
+    ("T", 12),
+    ("P", 15),
+    ("E", 18),
+];
+
+/// The binary SI suffixes, for 1024 to the power of one to six.
+const BINARY_SUFFIXES: [&str; 6] = ["Ki", "Mi", "Gi", "Ti", "Pi", "Ei"];
+
+/// The power of ten a decimal SI suffix stands for.
+fn decimal_exponent(suffix: &str) -> Option<i32> {
+    DECIMAL_SUFFIXES
+        .iter()
+        .find(|(s, _)| *s == suffix)
+        .map(|&(_, e)| e)
+}
+
 /// The canonical form of `text`, or `None` when it is not a quantity.
 pub fn canonical(text: &str) -> Option<String> {
     let (negative, mut mantissa, mut scale, format) = parse(text)?;
@@ -29,7 +53,10 @@ pub fn canonical(text: &str) -> Option<String> {
                 amount /= 1024;
                 exponent += 1;
             }
-            let suffix = ["", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"][exponent as usize];
+            let suffix = match exponent {
+                0 => "",
+                e => BINARY_SUFFIXES[e as usize - 1],
+            };
             return Some(format!("{sign}{amount}{suffix}"));
         }
         return Some(format!(
@@ -64,21 +91,12 @@ fn already_canonical(text: &str, format: Format) -> bool {
     match format {
         Format::BinarySi => denom.is_empty() && num.parse::<i64>().is_ok_and(|v| v & 7 != 0),
         Format::DecimalSi | Format::DecimalExponent => {
-            let exponent: i32 = match suffix {
-                "" => 0,
-                "n" => -9,
-                "u" => -6,
-                "m" => -3,
-                "k" => 3,
-                "M" => 6,
-                "G" => 9,
-                "T" => 12,
-                "P" => 15,
-                "E" => 18,
-                other => match other.get(1..).and_then(|e| e.parse().ok()) {
-                    Some(e) => e,
-                    None => return false,
-                },
+            let exponent = match suffix {
+                "" => Some(0),
+                _ => decimal_exponent(suffix).or_else(|| suffix.get(1..)?.parse().ok()),
+            };
+            let Some(exponent) = exponent else {
+                return false;
             };
             let scale = exponent - denom.len() as i32;
             scale >= -9 && scale % 3 == 0 && !shifted.ends_with("000") && !shifted.starts_with('0')
@@ -103,19 +121,11 @@ fn decimal(mut mantissa: i128, mut exponent: i32, format: Format) -> String {
         }
         _ => {}
     }
-    let suffix = match (format, exponent) {
-        (_, 0) => String::new(),
-        (Format::DecimalExponent, e) => format!("e{e}"),
-        (_, -9) => "n".into(),
-        (_, -6) => "u".into(),
-        (_, -3) => "m".into(),
-        (_, 3) => "k".into(),
-        (_, 6) => "M".into(),
-        (_, 9) => "G".into(),
-        (_, 12) => "T".into(),
-        (_, 15) => "P".into(),
-        (_, 18) => "E".into(),
-        (_, e) => format!("e{e}"),
+    let si = DECIMAL_SUFFIXES.iter().find(|&&(_, e)| e == exponent);
+    let suffix = match si {
+        _ if exponent == 0 => String::new(),
+        Some((s, _)) if format != Format::DecimalExponent => s.to_string(),
+        _ => format!("e{exponent}"),
     };
     format!("{}{suffix}", mantissa.abs())
 }
@@ -156,35 +166,18 @@ fn parse(text: &str) -> Option<(bool, i128, i32, Format)> {
         digits.parse().ok()?
     };
     let mut scale = -(frac_part.len() as i32);
-    let format = match suffix {
-        "" => Format::DecimalSi,
-        "Ki" | "Mi" | "Gi" | "Ti" | "Pi" | "Ei" => {
-            let power = ["Ki", "Mi", "Gi", "Ti", "Pi", "Ei"]
-                .iter()
-                .position(|s| *s == suffix)? as u32
-                + 1;
-            mantissa = mantissa.checked_mul(1024i128.checked_pow(power)?)?;
-            Format::BinarySi
-        }
-        "n" | "u" | "m" | "k" | "M" | "G" | "T" | "P" | "E" => {
-            scale += match suffix {
-                "n" => -9,
-                "u" => -6,
-                "m" => -3,
-                "k" => 3,
-                "M" => 6,
-                "G" => 9,
-                "T" => 12,
-                "P" => 15,
-                _ => 18,
-            };
-            Format::DecimalSi
-        }
-        _ => {
-            let exponent = suffix.strip_prefix(['e', 'E'])?;
-            scale += exponent.parse::<i32>().ok().filter(|e| e.abs() < 40)?;
-            Format::DecimalExponent
-        }
+    let format = if suffix.is_empty() {
+        Format::DecimalSi
+    } else if let Some(power) = BINARY_SUFFIXES.iter().position(|s| *s == suffix) {
+        mantissa = mantissa.checked_mul(1024i128.checked_pow(power as u32 + 1)?)?;
+        Format::BinarySi
+    } else if let Some(exponent) = decimal_exponent(suffix) {
+        scale += exponent;
+        Format::DecimalSi
+    } else {
+        let exponent = suffix.strip_prefix(['e', 'E'])?;
+        scale += exponent.parse::<i32>().ok().filter(|e| e.abs() < 40)?;
+        Format::DecimalExponent
     };
     if negative && mantissa == 0 {
         return Some((false, 0, 0, format));

@@ -36,28 +36,30 @@ pub fn home_dir(env: &Env) -> Option<PathBuf> {
 /// `$XDG_CONFIG_HOME`, or the platform default (`~/.config`; on macOS
 /// `~/Library/Application Support`, as clusterctl's xdg library does).
 pub fn config_home(env: &Env) -> Option<PathBuf> {
-    if let Some(dir) = env.get("XDG_CONFIG_HOME").filter(|d| !d.is_empty()) {
-        return Some(PathBuf::from(dir));
-    }
-    let home = home_dir(env)?;
-    if cfg!(target_os = "macos") {
-        Some(home.join("Library").join("Application Support"))
-    } else {
-        Some(home.join(".config"))
-    }
+    xdg_home(
+        env,
+        "XDG_CONFIG_HOME",
+        "Library/Application Support",
+        ".config",
+    )
 }
 
 /// `$XDG_CACHE_HOME`, or the platform default (`~/.cache`; on macOS `~/Library/Caches`).
 pub fn cache_home(env: &Env) -> Option<PathBuf> {
-    if let Some(dir) = env.get("XDG_CACHE_HOME").filter(|d| !d.is_empty()) {
+    xdg_home(env, "XDG_CACHE_HOME", "Library/Caches", ".cache")
+}
+
+/// The folder `variable` names, or else `macos` or `other` below the home folder.
+fn xdg_home(env: &Env, variable: &str, macos: &str, other: &str) -> Option<PathBuf> {
+    if let Some(dir) = env.get(variable).filter(|d| !d.is_empty()) {
         return Some(PathBuf::from(dir));
     }
-    let home = home_dir(env)?;
-    if cfg!(target_os = "macos") {
-        Some(home.join("Library").join("Caches"))
+    let below_home = if cfg!(target_os = "macos") {
+        macos
     } else {
-        Some(home.join(".cache"))
-    }
+        other
+    };
+    Some(home_dir(env)?.join(below_home))
 }
 
 /// The folders searched for `clusterctl.<ext>`, in priority order.

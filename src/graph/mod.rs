@@ -37,6 +37,7 @@
 
 mod build;
 mod class;
+mod filter;
 mod node;
 pub mod sequence;
 mod soft;

@@ -10,7 +10,8 @@ use super::types::group_of;
 pub struct NodeId(pub(crate) usize);
 
 /// What names an object: the fields an ownerReference or a GET needs.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ObjectIdentity {
     /// `group/version`, or `v1` for the core group.
     pub api_version: String,
@@ -82,6 +83,7 @@ pub struct Node {
     pub(crate) should_not_delete: bool,
     pub(crate) is_virtual: bool,
     pub(crate) blocking_move: bool,
+    pub(crate) excluded: bool,
     pub(crate) tenants: BTreeSet<NodeId>,
     pub(crate) topology_class: Option<ClassRef>,
     pub(crate) binding_cluster: Option<String>,
@@ -102,6 +104,7 @@ impl Node {
             should_not_delete: false,
             is_virtual,
             blocking_move: false,
+            excluded: false,
             tenants: BTreeSet::new(),
             topology_class: None,
             binding_cluster: None,

@@ -77,10 +77,11 @@ impl ObjectGraph {
         }
     }
 
-    /// Whether the node moves: it belongs to a tenant or is force-moved.
+    /// Whether the node moves: it belongs to a tenant or is force-moved, and was not left
+    /// out by [`ObjectGraph::keep_only_clusters`].
     pub fn is_moved(&self, id: NodeId) -> bool {
         let node = &self.nodes[id.0];
-        !node.is_virtual && (node.force_move || !node.tenants.is_empty())
+        !node.is_virtual && !node.excluded && (node.force_move || !node.tenants.is_empty())
     }
 
     /// The nodes that move, in graph order.

@@ -217,3 +217,73 @@ fn class_templates_skip_empty_references() {
         .collect();
     assert_eq!(names, ["IT ns1/it", "CT ns1/ct", "BT ns1/bt"]);
 }
+
+#[test]
+fn a_subset_moves_its_clusters_and_copies_shared_classes() {
+    let topology = |name: &str, uid: &str, class: &str| {
+        let mut c = obj("Cluster", name, uid, json!([]));
+        c["spec"] = json!({"topology": {"classRef": {"name": class}}});
+        c
+    };
+    let objects = [
+        obj("ClusterClass", "shared", "u-shared", json!([])),
+        obj("ClusterClass", "only-c3", "u-only-c3", json!([])),
+        obj("ClusterClass", "unused-by-selection", "u-unused", json!([])),
+        obj(
+            "ConfigMap",
+            "shared-tpl",
+            "u-shared-tpl",
+            json!([owner("ClusterClass", "shared", "u-shared")]),
+        ),
+        topology("c1", "u-c1", "shared"),
+        topology("c2", "u-c2", "shared"),
+        topology("c3", "u-c3", "only-c3"),
+        topology("c4", "u-c4", "unused-by-selection"),
+        obj(
+            "Machine",
+            "m1",
+            "u-m1",
+            json!([owner("Cluster", "c1", "u-c1")]),
+        ),
+        obj(
+            "Machine",
+            "m2",
+            "u-m2",
+            json!([owner("Cluster", "c2", "u-c2")]),
+        ),
+        obj("Secret", "c1-kubeconfig", "u-s1", json!([])),
+        obj("Secret", "c2-kubeconfig", "u-s2", json!([])),
+    ];
+    let mut graph = ObjectGraph::build(cluster_types(), &objects).unwrap();
+    let selected = [graph.get("u-c1").unwrap(), graph.get("u-c3").unwrap()]
+        .into_iter()
+        .collect();
+    graph.keep_only_clusters(&selected);
+    let moved: Vec<String> = move_sequence(&graph)
+        .nodes()
+        .map(|id| graph.node(id).identity().name.clone())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    assert_eq!(
+        moved,
+        [
+            "c1",
+            "c1-kubeconfig",
+            "c3",
+            "m1",
+            "only-c3",
+            "shared",
+            "shared-tpl"
+        ]
+    );
+    let kept: Vec<&str> = graph
+        .nodes()
+        .filter(|(_, n)| n.should_not_delete())
+        .map(|(_, n)| n.identity().name.as_str())
+        .collect();
+    // c2 still uses "shared": copied, and kept with what it owns; only-c3 moves.
+    assert_eq!(kept, ["shared", "shared-tpl"]);
+    assert_eq!(graph.cluster_named("ns1", "c3"), graph.get("u-c3"));
+    assert_eq!(graph.cluster_named("ns2", "c3"), None);
+}

@@ -31,10 +31,31 @@ impl Client {
     }
 }
 
-/// Several errors as Kubernetes aggregates print them: one alone, or `[a, b]`.
+/// Several errors as Kubernetes aggregates print them: one alone, or `[a, b]`, each message
+/// once (a repeated message is printed only the first time).
 pub(crate) fn aggregate(errors: &[String]) -> String {
-    match errors {
-        [one] => one.clone(),
+    let mut unique: Vec<&str> = Vec::with_capacity(errors.len());
+    for e in errors {
+        if !unique.contains(&e.as_str()) {
+            unique.push(e);
+        }
+    }
+    match unique.as_slice() {
+        [one] => (*one).to_string(),
         many => format!("[{}]", many.join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::aggregate;
+
+    #[test]
+    fn aggregate_prints_one_alone_and_several_in_brackets_once_each() {
+        let texts = |v: &[&str]| v.iter().map(ToString::to_string).collect::<Vec<_>>();
+        assert_eq!(aggregate(&texts(&["a"])), "a");
+        assert_eq!(aggregate(&texts(&["a", "b"])), "[a, b]");
+        assert_eq!(aggregate(&texts(&["a", "b", "a"])), "[a, b]");
+        assert_eq!(aggregate(&texts(&["a", "a"])), "a");
     }
 }

@@ -262,17 +262,38 @@ fn is_block_indicator(b: &[u8], i: usize, w: usize, preceded_by_whitespace: bool
 
 impl Emitter {
     pub(super) fn write_plain(&mut self, value: &str, allow_breaks: bool) {
-        let b = value.as_bytes();
         if !self.whitespace {
             self.put(' ');
         }
+        self.write_foldable(value, allow_breaks, false);
+        self.whitespace = false;
+        self.indention = false;
+    }
+
+    pub(super) fn write_single_quoted(&mut self, value: &str, allow_breaks: bool) {
+        self.write_indicator("'", true, false, false);
+        self.write_foldable(value, allow_breaks, true);
+        self.write_indicator("'", false, false, false);
+        self.whitespace = false;
+        self.indention = false;
+    }
+
+    /// The text of a plain or single-quoted scalar (libyaml writes both the same way, but for
+    /// the quote, which is doubled, and for where a space may fold): a long line breaks at a
+    /// single space, and the first line break of a run is written twice so that it reads back.
+    #[inline]
+    fn write_foldable(&mut self, value: &str, allow_breaks: bool, single_quoted: bool) {
+        let b = value.as_bytes();
         let (mut spaces, mut breaks) = (false, false);
         let mut i = 0;
         while i < b.len() {
             if b[i] == b' ' {
+                // Inside quotes, never at the first or last character.
+                let may_fold_here = !single_quoted || (i > 0 && i < b.len() - 1);
                 let fold = allow_breaks
                     && !spaces
                     && self.column > BEST_WIDTH
+                    && may_fold_here
                     && b.get(i + 1) != Some(&b' ');
                 if fold {
                     self.write_indent();
@@ -286,60 +307,16 @@ impl Emitter {
                     self.put_break();
                 }
                 i = self.write_break(value, i);
-                self.indention = true;
                 breaks = true;
             } else {
                 if breaks {
                     self.write_indent();
                 }
-                let end = run_end(b, i + char_width(b[i]), |c| c == b' ' || may_start_break(c));
-                self.write_run(value, i, end);
-                i = end;
-                self.indention = false;
-                spaces = false;
-                breaks = false;
-            }
-        }
-        self.whitespace = false;
-        self.indention = false;
-    }
-
-    pub(super) fn write_single_quoted(&mut self, value: &str, allow_breaks: bool) {
-        let b = value.as_bytes();
-        self.write_indicator("'", true, false, false);
-        let (mut spaces, mut breaks) = (false, false);
-        let mut i = 0;
-        while i < b.len() {
-            if b[i] == b' ' {
-                let fold = allow_breaks
-                    && !spaces
-                    && self.column > BEST_WIDTH
-                    && i > 0
-                    && i < b.len() - 1
-                    && b[i + 1] != b' ';
-                if fold {
-                    self.write_indent();
-                    i += 1;
-                } else {
-                    i = self.write_char(value, i);
-                }
-                spaces = true;
-            } else if is_break(b, i) {
-                if !breaks && b[i] == b'\n' {
-                    self.put_break();
-                }
-                i = self.write_break(value, i);
-                self.indention = true;
-                breaks = true;
-            } else {
-                if breaks {
-                    self.write_indent();
-                }
-                if b[i] == b'\'' {
+                if single_quoted && b[i] == b'\'' {
                     self.put('\'');
                     i = self.write_char(value, i);
                 } else {
-                    let stop = |c| c == b' ' || c == b'\'' || may_start_break(c);
+                    let stop = |c| c == b' ' || (single_quoted && c == b'\'') || may_start_break(c);
                     let end = run_end(b, i + char_width(b[i]), stop);
                     self.write_run(value, i, end);
                     i = end;
@@ -349,9 +326,6 @@ impl Emitter {
                 breaks = false;
             }
         }
-        self.write_indicator("'", false, false, false);
-        self.whitespace = false;
-        self.indention = false;
     }
 
     pub(super) fn write_double_quoted(&mut self, value: &str, allow_breaks: bool) {
@@ -472,7 +446,6 @@ impl Emitter {
         while i < b.len() {
             if is_break(b, i) {
                 i = self.write_break(value, i);
-                self.indention = true;
                 breaks = true;
             } else {
                 if breaks {

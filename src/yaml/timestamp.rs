@@ -21,54 +21,19 @@ enum Field {
 
 use Field::{Day, Fraction, Hour, Literal, Minute, Month, Second, Year, Zone};
 
+/// "2006-1-2", the date every layout starts with.
+const DATE: &[Field] = &[Year, Literal(b'-'), Month, Literal(b'-'), Day];
+
+/// "15:4:5.999999999", the time of day after the date and a separator.
+const CLOCK: &[Field] = &[Hour, Literal(b':'), Minute, Literal(b':'), Second, Fraction];
+
 /// "2006-1-2T15:4:5.999999999Z07:00", the same with "t", "2006-1-2 15:4:5.999999999",
-/// and "2006-1-2".
-const LAYOUTS: [&[Field]; 4] = [
-    &[
-        Year,
-        Literal(b'-'),
-        Month,
-        Literal(b'-'),
-        Day,
-        Literal(b'T'),
-        Hour,
-        Literal(b':'),
-        Minute,
-        Literal(b':'),
-        Second,
-        Fraction,
-        Zone,
-    ],
-    &[
-        Year,
-        Literal(b'-'),
-        Month,
-        Literal(b'-'),
-        Day,
-        Literal(b't'),
-        Hour,
-        Literal(b':'),
-        Minute,
-        Literal(b':'),
-        Second,
-        Fraction,
-        Zone,
-    ],
-    &[
-        Year,
-        Literal(b'-'),
-        Month,
-        Literal(b'-'),
-        Day,
-        Literal(b' '),
-        Hour,
-        Literal(b':'),
-        Minute,
-        Literal(b':'),
-        Second,
-        Fraction,
-    ],
-    &[Year, Literal(b'-'), Month, Literal(b'-'), Day],
+/// and "2006-1-2", each as the parts it is made of.
+const LAYOUTS: [&[&[Field]]; 4] = [
+    &[DATE, &[Literal(b'T')], CLOCK, &[Zone]],
+    &[DATE, &[Literal(b't')], CLOCK, &[Zone]],
+    &[DATE, &[Literal(b' ')], CLOCK],
+    &[DATE],
 ];
 
 /// True when go-yaml would read `s` as a `!!timestamp`.
@@ -78,10 +43,12 @@ pub(super) fn is_timestamp(s: &str) -> bool {
     if year_digits != 4 || b.get(4) != Some(&b'-') {
         return false;
     }
-    LAYOUTS.iter().any(|layout| matches_layout(b, layout))
+    LAYOUTS
+        .iter()
+        .any(|parts| matches_layout(b, parts.iter().copied().flatten()))
 }
 
-fn matches_layout(mut value: &[u8], layout: &[Field]) -> bool {
+fn matches_layout<'a>(mut value: &[u8], layout: impl Iterator<Item = &'a Field>) -> bool {
     let (mut year, mut month, mut day) = (0, 0, 0);
     for field in layout {
         let rest = match *field {

@@ -63,8 +63,10 @@ impl Emitter {
         };
     }
 
-    /// Writes the line break at byte `i` of `s`; returns the next byte index.
+    /// Writes the line break at byte `i` of `s`, which starts a line that is indentation so
+    /// far; returns the next byte index.
     pub(super) fn write_break(&mut self, s: &str, i: usize) -> usize {
+        self.indention = true;
         if s.as_bytes()[i] == b'\n' {
             self.put_break();
             i + 1

@@ -6,6 +6,7 @@
 
 pub mod control_plane;
 pub mod github;
+pub mod management;
 pub mod registry;
 pub mod registry_mock;
 pub mod static_server;
