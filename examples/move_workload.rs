@@ -11,7 +11,7 @@
 //! control plane without Pods); `create` makes the namespace and N workload clusters of 25
 //! objects each (`tests/support/workload/`); `count` prints `Kind=count` for every moved kind
 //! and the total; `floor` moves the namespace the least way any client could and prints
-//! `objects=… requests=… elapsed=…s`.
+//! `objects=… requests=… elapsed=…s (list …s, create …s, delete …s)`.
 
 #[path = "../tests/support/workload/mod.rs"]
 mod workload;
@@ -95,10 +95,13 @@ async fn run(command: &str, flags: &HashMap<String, String>) -> anyhow::Result<(
             let to = client(flags, "to").await?;
             let report = workload::floor_move(&from, &to, namespace()?).await?;
             println!(
-                "objects={} requests={} elapsed={:.3}s",
+                "objects={} requests={} elapsed={:.3}s (list {:.3}s, create {:.3}s, delete {:.3}s)",
                 report.objects,
                 report.requests,
-                report.elapsed.as_secs_f64()
+                report.elapsed.as_secs_f64(),
+                report.listing.as_secs_f64(),
+                report.creating.as_secs_f64(),
+                report.deleting().as_secs_f64()
             );
         }
         other => anyhow::bail!("unknown command {other:?}\n{USAGE}"),

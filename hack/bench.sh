@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # Speed and memory figures of capictl (release build). Prints, for each scenario, the median
 # wall time over several runs and the peak resident memory, and the substitution throughput;
-# last, `init` on a real local control plane side by side with upstream clusterctl v1.13.5.
-#   hack/bench.sh          everything
+# then `init` on a real local control plane side by side with upstream clusterctl v1.13.5; and,
+# when asked, `move` of a realistic workload between two control planes, side by side with
+# clusterctl v1.13.5 and with the floor (the least any client could do).
+#   hack/bench.sh          everything but move (move too with BENCH_MOVE=1: it takes ~30 minutes,
+#                          most of it clusterctl moving 100 clusters)
 #   hack/bench.sh init     only the init section
+#   hack/bench.sh move     only the move section
 # Environment:
 #   RUNS=15         runs per generate / provider-source scenario
 #   INIT_RUNS=3     init runs per tool (each on a fresh control plane)
@@ -11,14 +15,29 @@
 #                   control-plane or clusterctl binaries are missing; with BENCH_INIT=1 or
 #                   `hack/bench.sh init` that is an error)
 #   INIT_SETTLE=1   seconds a fresh control plane is left alone before a run
+#   BENCH_MOVE=1    include the move section in `hack/bench.sh`
+#   MOVE_SIZES="10 100 500"   workload sizes, in clusters of 25 objects, of the move section
+#   MOVE_CLUSTERCTL_MAX=100   largest size clusterctl also moves (it sends ~20 requests a second:
+#                             ~15 minutes for 100 clusters)
+#   MOVE_TIMEOUT=3600  seconds after which a move is stopped and reported as failed
+#   MOVE_SETTLE=2   seconds the control planes are left alone between creating the workload and
+#                   the measured move
+#   CARGO_TARGET_DIR  where cargo builds (default ./target); the binaries are copied from there
+#                   before any run, so a build elsewhere cannot swap them mid-benchmark
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 mode=${1:-all}
 case "$mode" in
-  all | init) ;;
-  *) echo "usage: $0 [init]" >&2; exit 2 ;;
+  all | init | move) ;;
+  *) echo "usage: $0 [init|move]" >&2; exit 2 ;;
 esac
+bench_move_too=0
+if [ "$mode" = move ] || { [ "$mode" = all ] && [ "${BENCH_MOVE:-}" = 1 ]; }; then
+  bench_move_too=1
+fi
+target_dir=${CARGO_TARGET_DIR:-target}
+case "$target_dir" in /*) ;; *) target_dir="$root/$target_dir" ;; esac
 # The control-plane binaries and clusterctl live under the real HOME, which changes below.
 export CAPICTL_CONTROL_PLANE_CACHE=${CAPICTL_CONTROL_PLANE_CACHE:-$HOME/.cache/capictl}
 # Build everything first: HOME changes below, and cargo needs the real one.
@@ -26,14 +45,23 @@ if [ "$mode" = all ]; then
   cargo build --release --quiet --bin capictl --example github_standin
   cargo bench --quiet --bench substitute --no-run 2>/dev/null
   # The newest substitute-<hash> executable (cargo leaves older ones and .d files next to it).
-  substitute_bin=$(find "$root/target/release/deps" -maxdepth 1 -type f -name 'substitute-*' ! -name '*.d' \
+  substitute_bin=$(find "$target_dir/release/deps" -maxdepth 1 -type f -name 'substitute-*' ! -name '*.d' \
     -printf '%T@ %p\n' | sort -rn | head -1 | cut -d' ' -f2-)
 else
   cargo build --release --quiet --bin capictl
 fi
-bin="$root/target/release/capictl"
+[ "$bench_move_too" = 0 ] || cargo build --release --quiet --example move_workload
 runs=${RUNS:-15}
 home=$(mktemp -d)
+mkdir -p "$home/bin"
+cp "$target_dir/release/capictl" "$home/bin/"
+bin="$home/bin/capictl"
+if [ "$mode" = all ]; then
+  cp "$target_dir/release/examples/github_standin" "$home/bin/"
+fi
+if [ "$bench_move_too" = 1 ]; then
+  cp "$target_dir/release/examples/move_workload" "$home/bin/"
+fi
 # Everything started below is registered here and undone on exit, whatever the exit status.
 standin_pid=""
 clusters=() # control planes to stop
@@ -88,7 +116,7 @@ bench_generate() {
 bench_sources() {
   echo "== provider sources: core, kubeadm bootstrap, kubeadm control plane, docker (latest) from the GitHub stand-in"
   standin_out="$home/standin.out"
-  "$root/target/release/examples/github_standin" --repo-dir testdata/repository --ignore-stdin >"$standin_out" &
+  "$home/bin/github_standin" --repo-dir testdata/repository --ignore-stdin >"$standin_out" &
   standin_pid=$!
   for _ in $(seq 100); do [ -s "$standin_out" ] && break; sleep 0.1; done
   url=$(head -1 "$standin_out")
@@ -203,13 +231,13 @@ stop_cp() {
   clusters=(${kept[@]+"${kept[@]}"})
 }
 
-# scrape: prints "SENT SERVED", the two counters described above, of the control plane in
-# $cp_state.
+# scrape [STATE]: prints "SENT SERVED", the two counters described above, of the control plane
+# whose state dir is STATE (default $cp_state).
 scrape() {
-  local port
-  port=$(sed -n 's/^APISERVER_PORT=//p' "$cp_state/ports.env")
-  curl -fsS --noproxy '*' --max-time 10 --cacert "$cp_state/pki/ca.crt" \
-    --cert "$cp_state/pki/admin.crt" --key "$cp_state/pki/admin.key" "https://127.0.0.1:$port/metrics" |
+  local state=${1:-$cp_state} port
+  port=$(sed -n 's/^APISERVER_PORT=//p' "$state/ports.env")
+  curl -fsS --noproxy '*' --max-time 10 --cacert "$state/pki/ca.crt" \
+    --cert "$state/pki/admin.crt" --key "$state/pki/admin.key" "https://127.0.0.1:$port/metrics" |
     awk '$1 == "apiserver_client_certificate_expiration_seconds_count" { sent = $2 }
          /^apiserver_request_total[{ ]/ { served += $NF }
          END { if (sent == "") exit 1; printf "%d %d\n", sent, served }'
@@ -424,12 +452,214 @@ bench_init() {
   echo "  (1-minute load average $load_before before, $load_after after; $(nproc) cores)"
 }
 
+# ---------------------------------------------------------------------------------------------
+# move: a namespace of N workload clusters (tests/support/workload/: 25 objects each, as Cluster
+# API v1.13.5 leaves a provisioned cluster: ownerReferences, finalizers, status, Secrets of real
+# size) moved from one management cluster to another by capictl, by upstream clusterctl v1.13.5
+# (up to $MOVE_CLUSTERCTL_MAX clusters) and by the floor, for each N of $MOVE_SIZES.
+#
+# Method, identical for every mover:
+# - Each run gets two fresh control planes (source and target), both initialized by capictl
+#   (`init -i docker` from testdata/clusterctl.yaml, the same providers clusterctl v1.13.5 has),
+#   with the providers' webhook configurations removed (the control planes run no Pods, so
+#   nothing would answer them; tests/move_fixture.rs does the same), and the N clusters created
+#   on the source by `move_workload create` (16 requests in flight). Then $MOVE_SETTLE seconds
+#   alone, and the one measured command: `move --kubeconfig SRC --to-kubeconfig DST -n workload`.
+# - Wall time, peak RSS and API requests sent as for init (EPOCHREALTIME, GNU time's %M, the
+#   client-certificate counter of each API server's /metrics), requests summed over both
+#   servers.
+# - Each run is checked afterwards (`move_workload count`): every object on the target, none
+#   left on the source; a run that is not is reported as such.
+# - The floor (`move_workload floor`, tests/support/workload/floor.rs): the kinds known in
+#   advance, one list each, every object created on the target with its ownerReferences
+#   remapped (owners first), then deleted from the source (finalizers removed first), 16
+#   requests in flight; no discovery, pausing or checks. The least any client could do, by a
+#   client that is itself no faster than capictl's libraries.
+# - One run per mover and size (a clusterctl run at 100 clusters takes ~15 minutes).
+move_sizes=${MOVE_SIZES:-10 100 500}
+move_clusterctl_max=${MOVE_CLUSTERCTL_MAX:-100}
+move_settle=${MOVE_SETTLE:-2}
+move_timeout=${MOVE_TIMEOUT:-3600}
+move_ns=workload
+
+# move_prepare NAME N: source NAME-src and target NAME-dst, initialized, webhooks removed, N
+# workload clusters on the source. Sets src_kc, src_state, dst_kc, dst_state, prepare_note.
+move_prepare() {
+  local name=$1 n=$2 kc out start
+  start=$EPOCHREALTIME
+  start_cp "$name-src"
+  src_kc=$kubeconfig src_state=$cp_state
+  start_cp "$name-dst"
+  dst_kc=$kubeconfig dst_state=$cp_state
+  local init_home="$home/move-init"
+  mkdir -p "$init_home"
+  for kc in "$src_kc" "$dst_kc"; do
+    if ! out=$(env -i PATH="$real_path" HOME="$init_home" XDG_CONFIG_HOME="$init_home/.config" \
+      XDG_CACHE_HOME="$init_home/.cache" "$bin" init --config testdata/clusterctl.yaml \
+      --kubeconfig "$kc" -i docker 2>&1); then
+      printf 'error: capictl init failed on %s:\n%s\n' "$kc" "$out" >&2
+      return 1
+    fi
+    # No Pods answer the providers' webhooks on this control plane: they go, openly.
+    "$home/bin/move_workload" remove-webhooks --kubeconfig "$kc" >/dev/null
+  done
+  out=$("$home/bin/move_workload" create --kubeconfig "$src_kc" --namespace "$move_ns" --clusters "$n")
+  prepare_note=$(printf 'prepared in %.0f s (%s)' "$(echo "$EPOCHREALTIME - $start" | bc -l)" \
+    "$(sed -n 's/.*in namespace [^ ]* in \(.*\)/workload created in \1/p' <<<"$out")")
+  sleep "$move_settle"
+}
+
+# move_count KUBECONFIG: the number of workload objects in the namespace.
+move_count() {
+  "$home/bin/move_workload" count --kubeconfig "$1" --namespace "$move_ns" | sed -n 's/.*total=//p'
+}
+
+# move_run MOVER N: one move of N clusters by MOVER (capictl, clusterctl or floor) on fresh
+# control planes. Sets run_ms, run_rss_kb, run_sent, run_sent_src, run_sent_dst, run_error
+# (empty when the move succeeded and is complete).
+move_run() {
+  local mover=$1 n=$2 name="bench-$$-mv-${1:0:3}-$2" status=0 stats="$home/time.out"
+  local log="$home/move-${1}-$2.log" before_src before_dst after_src after_dst start end
+  move_prepare "$name" "$n"
+  local cmd=()
+  case "$mover" in
+    capictl) cmd=("$bin" move --kubeconfig "$src_kc" --to-kubeconfig "$dst_kc" -n "$move_ns") ;;
+    clusterctl) cmd=("$clusterctl_bin" move --kubeconfig "$src_kc" --to-kubeconfig "$dst_kc" -n "$move_ns") ;;
+    floor) cmd=("$home/bin/move_workload" floor --from "$src_kc" --to "$dst_kc" --namespace "$move_ns") ;;
+  esac
+  local tool_home="$home/move-$mover"
+  mkdir -p "$tool_home"
+  before_src=$(scrape "$src_state") && before_dst=$(scrape "$dst_state") ||
+    { echo "error: could not read the metrics of $name" >&2; return 1; }
+  start=$EPOCHREALTIME
+  env -i PATH="$real_path" HOME="$tool_home" XDG_CONFIG_HOME="$tool_home/.config" \
+    XDG_CACHE_HOME="$tool_home/.cache" CLUSTERCTL_DISABLE_VERSIONCHECK=true GOPROXY=off \
+    /usr/bin/time -o "$stats" -f '%M' timeout "$move_timeout" "${cmd[@]}" >"$log" 2>&1 || status=$?
+  end=$EPOCHREALTIME
+  after_src=$(scrape "$src_state") && after_dst=$(scrape "$dst_state") ||
+    { echo "error: could not read the metrics of $name" >&2; return 1; }
+  run_ms=$(echo "($end - $start) * 1000" | bc -l)
+  run_rss_kb=$(tail -1 "$stats")
+  run_sent_src=$(( ${after_src% *} - ${before_src% *} - 1 ))
+  run_sent_dst=$(( ${after_dst% *} - ${before_dst% *} - 1 ))
+  run_sent=$(( run_sent_src + run_sent_dst ))
+  run_error=""
+  if [ "$status" != 0 ]; then
+    # The last lines of its output, on one line.
+    run_error="exit $status: $(grep -v '^\s*$' "$log" | tail -n 3 | tr '\n' ' ' | cut -c1-300)"
+  else
+    local left moved
+    left=$(move_count "$src_kc") moved=$(move_count "$dst_kc")
+    if [ "$left" != 0 ] || [ "$moved" != $((n * 25)) ]; then
+      run_error="incomplete: $moved objects on the target, $left left on the source (of $((n * 25)))"
+    fi
+  fi
+  stop_cp "$name-src"
+  stop_cp "$name-dst"
+}
+
+# mb KB: megabytes with one decimal.
+mb() { printf '%.1f' "$(echo "$1 / 1024" | bc -l)"; }
+# sec MS: seconds with two decimals.
+sec() { printf '%.2f' "$(echo "$1 / 1000" | bc -l)"; }
+
+bench_move() {
+  echo "== move: N workload clusters of 25 objects (namespace $move_ns) between two fresh control planes; capictl vs clusterctl v1.13.5 (N ≤ $move_clusterctl_max) vs the floor; sizes: $move_sizes"
+  local n mover load_before load_after
+  read -r load_before _ </proc/loadavg
+  local -A ms=() rss=() sent=() err=()
+  for n in $move_sizes; do
+    for mover in capictl clusterctl floor; do
+      if [ "$mover" = clusterctl ] && [ "$n" -gt "$move_clusterctl_max" ]; then continue; fi
+      move_run "$mover" "$n"
+      ms[$mover:$n]=$run_ms rss[$mover:$n]=$run_rss_kb sent[$mover:$n]=$run_sent err[$mover:$n]=$run_error
+      if [ -n "$run_error" ]; then
+        printf '  %4d clusters  %-10s  FAILED after %s s (%s): %s\n' "$n" "$mover" "$(sec "$run_ms")" \
+          "$prepare_note" "$run_error"
+      else
+        printf '  %4d clusters  %-10s  %8s s, %6d requests sent (source %d + target %d), peak RSS %7s MB   (%s)\n' \
+          "$n" "$mover" "$(sec "$run_ms")" "$run_sent" "$run_sent_src" "$run_sent_dst" "$(mb "$run_rss_kb")" \
+          "$prepare_note"
+        # The floor's own account: its phases.
+        [ "$mover" != floor ] || printf '%34s%s\n' "" "$(sed -n 's/.*(\(list .*\))$/\1/p' "$home/move-floor-$n.log")"
+      fi
+    done
+  done
+  read -r load_after _ </proc/loadavg
+
+  # cell MOVER N FORMAT VALUE: the value, or "failed" / "—" (not run).
+  local key
+  cell() {
+    key=$1:$2
+    if [ -z "${ms[$key]+x}" ]; then echo "—"
+    elif [ -n "${err[$key]}" ]; then echo failed
+    else printf "$3" "$4"; fi
+  }
+  ok() { [ -n "${ms[$1:$2]+x}" ] && [ -z "${err[$1:$2]}" ]; }
+  local r1 r2 target
+  echo
+  printf '  %-22s %10s %11s %9s %20s %15s   %s\n' "wall time" capictl clusterctl floor capictl/clusterctl capictl/floor target
+  for n in $move_sizes; do
+    r1=—; r2=—; target=""
+    ok capictl "$n" && ok clusterctl "$n" && r1="$(ratio "${ms[capictl:$n]}" "${ms[clusterctl:$n]}")×"
+    ok capictl "$n" && ok floor "$n" && r2="$(ratio "${ms[capictl:$n]}" "${ms[floor:$n]}")×"
+    if [ "$n" = 100 ]; then
+      target="≤ 0.10× clusterctl: "
+      if [ "$r1" = — ]; then target+="not measured"; else target+=$(verdict "${r1%×}" 0.10); fi
+    fi
+    printf '  %4d clusters (%5d) %10s %11s %9s %20s %15s   %s\n' "$n" $((n * 25)) \
+      "$(cell capictl "$n" '%.2f s' "$(sec "${ms[capictl:$n]:-0}")")" \
+      "$(cell clusterctl "$n" '%.2f s' "$(sec "${ms[clusterctl:$n]:-0}")")" \
+      "$(cell floor "$n" '%.2f s' "$(sec "${ms[floor:$n]:-0}")")" "$r1" "$r2" "$target"
+  done
+  printf '  %-22s %10s %11s %9s %20s %15s   %s\n' "API requests sent" capictl clusterctl floor capictl/clusterctl capictl/floor target
+  for n in $move_sizes; do
+    r1=—; r2=—; target=""
+    ok capictl "$n" && ok clusterctl "$n" && r1="$(ratio "${sent[capictl:$n]}" "${sent[clusterctl:$n]}")×"
+    ok capictl "$n" && ok floor "$n" && r2="$(ratio "${sent[capictl:$n]}" "${sent[floor:$n]}")×"
+    if [ "$n" = 100 ]; then
+      target="≤ 0.35× clusterctl: "
+      if [ "$r1" = — ]; then target+="not measured"; else target+=$(verdict "${r1%×}" 0.35); fi
+    fi
+    printf '  %4d clusters (%5d) %10s %11s %9s %20s %15s   %s\n' "$n" $((n * 25)) \
+      "$(cell capictl "$n" '%d' "${sent[capictl:$n]:-0}")" \
+      "$(cell clusterctl "$n" '%d' "${sent[clusterctl:$n]:-0}")" \
+      "$(cell floor "$n" '%d' "${sent[floor:$n]:-0}")" "$r1" "$r2" "$target"
+  done
+  # Per object: peak RSS over the objects moved; slope: the growth from the previous size over
+  # the objects added (what each further object costs, the baseline left out).
+  printf '  %-22s %10s %11s %20s %15s   %s\n' "peak RSS" capictl clusterctl "capictl per object" "slope" target
+  local prev_n="" per slope
+  for n in $move_sizes; do
+    per=—; slope=—; target=""
+    if ok capictl "$n"; then
+      per=$(printf '%.1f kB' "$(echo "${rss[capictl:$n]} / ($n * 25)" | bc -l)")
+      if [ -n "$prev_n" ] && ok capictl "$prev_n"; then
+        slope=$(printf '%.1f kB' "$(echo "(${rss[capictl:$n]} - ${rss[capictl:$prev_n]}) / (($n - $prev_n) * 25)" | bc -l)")
+      fi
+    fi
+    if [ "$n" = 500 ]; then
+      target="< 150 MB: "
+      if ok capictl "$n"; then
+        if [ "${rss[capictl:$n]}" -lt $((150 * 1024)) ]; then target+=met; else target+=MISSED; fi
+      else target+="not measured"; fi
+    fi
+    printf '  %4d clusters (%5d) %10s %11s %20s %15s   %s\n' "$n" $((n * 25)) \
+      "$(cell capictl "$n" '%s MB' "$(mb "${rss[capictl:$n]:-0}")")" \
+      "$(cell clusterctl "$n" '%s MB' "$(mb "${rss[clusterctl:$n]:-0}")")" "$per" "$slope" "$target"
+    prev_n=$n
+  done
+  echo "  (1-minute load average $load_before before, $load_after after; $(nproc) cores)"
+}
+
 if [ "$mode" = all ]; then
   bench_generate
   bench_sources
   bench_substitute
 fi
-if [ "${BENCH_INIT:-}" = 0 ]; then
+if [ "$mode" = move ]; then
+  :
+elif [ "${BENCH_INIT:-}" = 0 ]; then
   echo "== init: skipped (BENCH_INIT=0)"
 else
   missing=$(init_missing)
@@ -441,4 +671,14 @@ else
   else
     printf '== init: skipped, missing:\n%s\n' "$missing" | sed '2,$s/^/  /'
   fi
+fi
+if [ "$bench_move_too" = 1 ]; then
+  missing=$(init_missing)
+  if [ -n "$missing" ]; then
+    printf 'error: the move benchmark needs:\n%s\n' "$missing" | sed '2,$s/^/  /' >&2
+    exit 1
+  fi
+  bench_move
+elif [ "$mode" = all ]; then
+  echo "== move: skipped (slow; BENCH_MOVE=1 or \`hack/bench.sh move\` runs it)"
 fi

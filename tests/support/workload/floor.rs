@@ -25,6 +25,17 @@ pub struct FloorReport {
     pub requests: usize,
     /// Wall time from the first list to the last delete.
     pub elapsed: Duration,
+    /// Of which listing the source.
+    pub listing: Duration,
+    /// Of which creating on the target (the namespace included).
+    pub creating: Duration,
+}
+
+impl FloorReport {
+    /// Of which deleting from the source.
+    pub fn deleting(&self) -> Duration {
+        self.elapsed - self.listing - self.creating
+    }
 }
 
 /// Moves every object of the [`MOVED_KINDS`] in `namespace` from `from` to `to`, the least way.
@@ -34,27 +45,48 @@ pub async fn floor_move(
     namespace: &str,
 ) -> anyhow::Result<FloorReport> {
     let start = Instant::now();
-    let lists: Vec<Vec<(&'static MovedKind, DynamicObject)>> =
-        futures::stream::iter(MOVED_KINDS.iter())
-            .map(|kind| async move {
-                let list = kind
-                    .api(from, namespace)
-                    .list(&ListParams::default())
-                    .await
-                    .with_context(|| format!("listing {} in {namespace}", kind.plural))?;
-                anyhow::Ok(list.items.into_iter().map(|o| (kind, o)).collect())
-            })
-            .buffered(IN_FLIGHT)
-            .try_collect()
-            .await?;
-    let objects: Vec<(&MovedKind, DynamicObject)> = lists.into_iter().flatten().collect();
-    let mut requests = MOVED_KINDS.len();
-
+    let objects = list_source(from, namespace).await?;
+    let listing = start.elapsed();
     ensure_namespace(to, namespace).await?;
-    requests += 1;
+    let created = create_on_target(to, namespace, &objects).await?;
+    let creating = start.elapsed() - listing;
+    let deleted = delete_from_source(from, namespace, &objects).await?;
+    Ok(FloorReport {
+        objects: objects.len(),
+        requests: MOVED_KINDS.len() + 1 + created + deleted,
+        elapsed: start.elapsed(),
+        listing,
+        creating,
+    })
+}
 
+type Listed = (&'static MovedKind, DynamicObject);
+
+/// One list per kind.
+async fn list_source(from: &kube::Client, namespace: &str) -> anyhow::Result<Vec<Listed>> {
+    let lists: Vec<Vec<Listed>> = futures::stream::iter(MOVED_KINDS.iter())
+        .map(|kind| async move {
+            let list = kind
+                .api(from, namespace)
+                .list(&ListParams::default())
+                .await
+                .with_context(|| format!("listing {} in {namespace}", kind.plural))?;
+            anyhow::Ok(list.items.into_iter().map(|o| (kind, o)).collect())
+        })
+        .buffered(IN_FLIGHT)
+        .try_collect()
+        .await?;
+    Ok(lists.into_iter().flatten().collect())
+}
+
+/// Creates every object, a level of the owner graph at a time; returns the requests sent.
+async fn create_on_target(
+    to: &kube::Client,
+    namespace: &str,
+    objects: &[Listed],
+) -> anyhow::Result<usize> {
     let mut new_uids: HashMap<String, String> = HashMap::new();
-    for level in levels(&objects) {
+    for level in levels(objects) {
         let created: Vec<(String, String)> = futures::stream::iter(level)
             .map(|i| {
                 let (kind, object) = &objects[i];
@@ -71,43 +103,39 @@ pub async fn floor_move(
             .buffer_unordered(IN_FLIGHT)
             .try_collect()
             .await?;
-        requests += created.len();
         new_uids.extend(created);
     }
+    Ok(objects.len())
+}
 
-    let deletes: Vec<usize> = futures::stream::iter(&objects)
+/// Deletes every object, its finalizers removed first; returns the requests sent.
+async fn delete_from_source(
+    from: &kube::Client,
+    namespace: &str,
+    objects: &[Listed],
+) -> anyhow::Result<usize> {
+    let sent: Vec<usize> = futures::stream::iter(objects)
         .map(|(kind, object)| async move {
             let api = kind.api(from, namespace);
-            let mut sent = 0;
-            if object
-                .metadata
-                .finalizers
-                .as_ref()
-                .is_some_and(|f| !f.is_empty())
-            {
+            let what = || format!("{} {}", kind.kind, name(object));
+            let finalized = object.metadata.finalizers.as_ref();
+            let mut sent = 1;
+            if finalized.is_some_and(|f| !f.is_empty()) {
                 let patch = json!({"metadata": {"finalizers": null}});
                 api.patch(name(object), &PatchParams::default(), &Patch::Merge(&patch))
                     .await
-                    .with_context(|| {
-                        format!("removing the finalizers of {} {}", kind.kind, name(object))
-                    })?;
+                    .with_context(|| format!("removing the finalizers of {}", what()))?;
                 sent += 1;
             }
             api.delete(name(object), &DeleteParams::default())
                 .await
-                .with_context(|| format!("deleting {} {}", kind.kind, name(object)))?;
-            anyhow::Ok(sent + 1)
+                .with_context(|| format!("deleting {}", what()))?;
+            anyhow::Ok(sent)
         })
         .buffer_unordered(IN_FLIGHT)
         .try_collect()
         .await?;
-    requests += deletes.iter().sum::<usize>();
-
-    Ok(FloorReport {
-        objects: objects.len(),
-        requests,
-        elapsed: start.elapsed(),
-    })
+    Ok(sent.iter().sum())
 }
 
 fn name(object: &DynamicObject) -> &str {
@@ -146,7 +174,7 @@ fn for_target(object: &DynamicObject, new_uids: &HashMap<String, String>) -> Dyn
 }
 
 /// Indexes of `objects` grouped by depth in the owner graph (owners in earlier groups).
-fn levels(objects: &[(&MovedKind, DynamicObject)]) -> Vec<Vec<usize>> {
+fn levels(objects: &[Listed]) -> Vec<Vec<usize>> {
     let by_uid: HashMap<String, usize> = objects
         .iter()
         .enumerate()
