@@ -723,6 +723,55 @@ fn move_failures_name_the_object_and_lose_nothing() {
             .iter()
             .all(|(_, p, m)| !p && !m)
     );
+
+    // An object whose owner does not move stays behind, and the move says so.
+    create_clusters(&source, "leftout", "o", 1);
+    source.block_on(async {
+        let c = source.client().await;
+        apply_yaml(
+            &c,
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: not-moved\n  namespace: leftout\n",
+        )
+        .await;
+        let owner = get_object(&c, "v1", "ConfigMap", "leftout", "not-moved")
+            .await
+            .unwrap();
+        let cluster = get_object(&c, "cluster.x-k8s.io/v1beta2", "Cluster", "leftout", "o-1")
+            .await
+            .unwrap();
+        let reference = |o: &Value, kind: &str, api_version: &str| {
+            json!({"apiVersion": api_version, "kind": kind,
+                   "name": o["metadata"]["name"], "uid": o["metadata"]["uid"]})
+        };
+        let secret = json!({"apiVersion": "v1", "kind": "Secret",
+            "metadata": {"name": "shared-secret", "namespace": "leftout", "ownerReferences": [
+                reference(&cluster, "Cluster", "cluster.x-k8s.io/v1beta2"),
+                reference(&owner, "ConfigMap", "v1")]}});
+        apply_yaml(&c, &serde_json::to_string(&secret).unwrap()).await;
+    });
+    let out = run(&mut move_cmd(home.path(), &source, &target, "leftout"));
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("Not moved: Secret leftout/shared-secret: its owner ConfigMap leftout/not-moved does not move"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(counts(&target, "leftout"), workload::expected_counts(1));
+    assert!(
+        source
+            .block_on(async {
+                get_object(
+                    &source.client().await,
+                    "v1",
+                    "Secret",
+                    "leftout",
+                    "shared-secret",
+                )
+                .await
+            })
+            .is_some(),
+        "the Secret stays on the source"
+    );
     let _ = MOVED_KINDS.len();
 }
 
